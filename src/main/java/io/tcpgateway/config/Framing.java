@@ -1,0 +1,11 @@
+package io.tcpgateway.config;
+
+/** How frames are delimited on the wire. */
+public enum Framing {
+    /** Frames end with LF; a CR right before the LF is dropped (telnet and nc both work). */
+    LINE,
+    /** A 4-byte big-endian unsigned length, then that many bytes. */
+    LENGTH_PREFIX,
+    /** 0x02, payload, 0x03. */
+    STX_ETX
+}

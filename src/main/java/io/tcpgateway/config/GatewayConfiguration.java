@@ -1,0 +1,20 @@
+package io.tcpgateway.config;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.validation.Validator;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(GatewayProperties.class)
+public class GatewayConfiguration {
+
+    /** Boot applies the bean of this name to every {@code @ConfigurationProperties} class. */
+    @Bean(name = EnableConfigurationProperties.VALIDATOR_BEAN_NAME)
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    static Validator configurationPropertiesValidator() {
+        return new GatewayPropertiesValidator();
+    }
+}

@@ -1,0 +1,34 @@
+package io.tcpgateway.config;
+
+import jakarta.validation.Valid;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything under {@code gateway.*}. Cross-field rules (unique names and ports, timeout above
+ * interval) live in {@link GatewayPropertiesValidator} so that their messages name the property.
+ *
+ * @param listeners the TCP listeners; when none is configured, {@code chat} on port 9000
+ * @param heartbeat liveness of peers
+ * @param outbound per-connection outbound flow control
+ * @param shutdown graceful shutdown
+ */
+@Validated
+@ConfigurationProperties("gateway")
+public record GatewayProperties(
+        List<@Valid ListenerProperties> listeners,
+        @Valid @DefaultValue HeartbeatProperties heartbeat,
+        @Valid @DefaultValue OutboundProperties outbound,
+        @Valid @DefaultValue ShutdownProperties shutdown) {
+
+    public GatewayProperties(@Nullable List<ListenerProperties> listeners, HeartbeatProperties heartbeat,
+            OutboundProperties outbound, ShutdownProperties shutdown) {
+        this.listeners = (listeners == null) ? List.of(ListenerProperties.defaultChat()) : List.copyOf(listeners);
+        this.heartbeat = heartbeat;
+        this.outbound = outbound;
+        this.shutdown = shutdown;
+    }
+}

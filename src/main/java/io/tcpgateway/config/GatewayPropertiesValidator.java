@@ -1,0 +1,72 @@
+package io.tcpgateway.config;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+
+/**
+ * The cross-field rules of {@link GatewayProperties}. Each rejection names the offending property
+ * (e.g. {@code gateway.listeners[1].port}), so Boot's start-up failure report shows the property,
+ * its value and the reason.
+ */
+public class GatewayPropertiesValidator implements Validator {
+
+    @Override
+    public boolean supports(Class<?> type) {
+        return GatewayProperties.class.isAssignableFrom(type);
+    }
+
+    @Override
+    public void validate(Object target, Errors errors) {
+        GatewayProperties properties = (GatewayProperties) target;
+        validateListeners(properties.listeners(), errors);
+        validateHeartbeat(properties.heartbeat(), errors);
+        if (properties.outbound() != null && properties.outbound().maxPendingBytes().toBytes() <= 0) {
+            errors.rejectValue("outbound.maxPendingBytes", "positive", "must be greater than 0");
+        }
+        if (properties.shutdown() != null && properties.shutdown().drainTimeout().isNegative()) {
+            errors.rejectValue("shutdown.drainTimeout", "notNegative", "must not be negative");
+        }
+    }
+
+    private void validateListeners(List<ListenerProperties> listeners, Errors errors) {
+        if (listeners.isEmpty()) {
+            errors.rejectValue("listeners", "notEmpty", "at least one listener is needed");
+        }
+        Map<String, Integer> names = new HashMap<>();
+        Map<String, Integer> ports = new HashMap<>();
+        for (int i = 0; i < listeners.size(); i++) {
+            ListenerProperties listener = listeners.get(i);
+            if (listener.name() != null) {
+                Integer first = names.putIfAbsent(listener.name(), i);
+                if (first != null) {
+                    errors.rejectValue("listeners[" + i + "].name", "duplicate",
+                            "duplicate listener name, already used by gateway.listeners[" + first + "]");
+                }
+            }
+            if (listener.port() != null && listener.port() != 0) {
+                Integer first = ports.putIfAbsent(listener.bindAddress() + ":" + listener.port(), i);
+                if (first != null) {
+                    errors.rejectValue("listeners[" + i + "].port", "duplicate",
+                            "duplicate listener port, already used by gateway.listeners[" + first + "]");
+                }
+            }
+        }
+    }
+
+    private void validateHeartbeat(HeartbeatProperties heartbeat, Errors errors) {
+        if (heartbeat == null || heartbeat.interval() == null || heartbeat.timeout() == null) {
+            return;
+        }
+        if (heartbeat.interval().compareTo(Duration.ZERO) <= 0) {
+            errors.rejectValue("heartbeat.interval", "positive", "must be greater than 0");
+        }
+        if (heartbeat.timeout().compareTo(heartbeat.interval()) <= 0) {
+            errors.rejectValue("heartbeat.timeout", "aboveInterval",
+                    "must be greater than gateway.heartbeat.interval (" + heartbeat.interval() + ")");
+        }
+    }
+}

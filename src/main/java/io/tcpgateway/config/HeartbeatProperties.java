@@ -1,0 +1,20 @@
+package io.tcpgateway.config;
+
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Liveness of peers ({@code gateway.heartbeat.*}).
+ *
+ * @param interval a connection that has been sent nothing for this long is sent the {@code ping} frame
+ * @param timeout a connection from which nothing has been read for this long is closed (reason
+ *     heartbeat-timeout); must be greater than {@code interval}
+ * @param ping the frame sent to quiet connections
+ */
+public record HeartbeatProperties(
+        @DefaultValue("30s") @NotNull Duration interval,
+        @DefaultValue("90s") @NotNull Duration timeout,
+        @DefaultValue("PING") @NotEmpty String ping) {
+}

@@ -1,0 +1,15 @@
+package io.tcpgateway.config;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/** Reports an {@link InvalidGatewayConfigurationException} the way Boot reports a binding error. */
+class InvalidGatewayConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<InvalidGatewayConfigurationException> {
+
+    @Override
+    protected FailureAnalysis analyze(Throwable rootFailure, InvalidGatewayConfigurationException cause) {
+        String description = String.format("Invalid gateway configuration:%n%n    Property: %s%n    Value: \"%s\"%n    Reason: %s",
+                cause.property(), cause.value(), cause.reason());
+        return new FailureAnalysis(description, "Update your application's configuration (see README, Configuration).", cause);
+    }
+}

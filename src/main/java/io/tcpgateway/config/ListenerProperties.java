@@ -1,0 +1,43 @@
+package io.tcpgateway.config;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * One TCP server socket and its flow ({@code gateway.listeners[*]}).
+ *
+ * @param name unique listener name, used in metrics tags, the admin API and logs
+ * @param port TCP port to listen on; 0 picks an ephemeral port (the admin API reports the bound one)
+ * @param bindAddress interface to bind
+ * @param mode echo each frame to its sender, or broadcast it to every other peer of this listener
+ * @param includeSender in broadcast mode, send each frame back to its sender as well
+ * @param framing how frames are delimited on the wire
+ * @param maxFrameBytes a longer frame closes its connection (reason frame-too-large)
+ * @param maxConnections one more connection is told "ERROR server full" and closed (reason rejected)
+ * @param sslBundle name of a Spring Boot SSL bundle ({@code spring.ssl.bundle.*}); when set the listener speaks TLS
+ */
+public record ListenerProperties(
+        @NotBlank @Pattern(regexp = "[a-z0-9-]+", message = "must match [a-z0-9-]+") String name,
+        @NotNull @Min(0) @Max(65535) Integer port,
+        @DefaultValue("0.0.0.0") @NotBlank String bindAddress,
+        @DefaultValue("broadcast") @NotNull Mode mode,
+        @DefaultValue("false") boolean includeSender,
+        @DefaultValue("line") @NotNull Framing framing,
+        @DefaultValue("65536") @Min(1) @Max(Integer.MAX_VALUE - 16) int maxFrameBytes,
+        @DefaultValue("10000") @Min(1) int maxConnections,
+        @Nullable String sslBundle) {
+
+    /** The listener that runs when nothing is configured: {@code chat} on port 9000. */
+    static ListenerProperties defaultChat() {
+        return new ListenerProperties("chat", 9000, "0.0.0.0", Mode.BROADCAST, false, Framing.LINE, 65536, 10000, null);
+    }
+
+    public boolean tls() {
+        return sslBundle != null && !sslBundle.isBlank();
+    }
+}

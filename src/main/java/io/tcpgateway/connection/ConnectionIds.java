@@ -1,0 +1,19 @@
+package io.tcpgateway.connection;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Short, URL-safe connection ids, unique for the life of the process: a base-36 sequence number.
+ * Spring Integration's own ids ({@code host:port:localPort:uuid}) stay internal.
+ */
+final class ConnectionIds {
+
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    private ConnectionIds() {
+    }
+
+    static String next() {
+        return "c" + Long.toString(SEQUENCE.incrementAndGet(), 36);
+    }
+}

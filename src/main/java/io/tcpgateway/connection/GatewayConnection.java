@@ -1,0 +1,93 @@
+package io.tcpgateway.connection;
+
+import io.tcpgateway.framing.FrameTooLargeException;
+import io.tcpgateway.framing.InvalidFrameException;
+import io.tcpgateway.framing.ReadBuffer;
+import io.tcpgateway.listener.GatewayListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
+import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
+import org.springframework.messaging.Message;
+
+/**
+ * Spring Integration's blocking connection (one reader, a virtual thread, per connection, so frames
+ * from one peer are handled in order) with three changes:
+ * <ul>
+ * <li>{@link #send} queues the frame on the peer's bounded outbound queue instead of writing the
+ * socket, so no flow thread ever blocks on a slow peer;</li>
+ * <li>reads go through a {@link ReadBuffer}, which holds no memory while the peer is idle;</li>
+ * <li>read failures become close reasons, and framing errors get their error frame before the close.</li>
+ * </ul>
+ */
+public final class GatewayConnection extends TcpNetConnection {
+
+    private static final byte[] FRAME_TOO_LARGE = "ERROR frame too large".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] INVALID_FRAME = "ERROR invalid frame".getBytes(StandardCharsets.US_ASCII);
+
+    private final Socket socket;
+    private final Peer peer;
+    private @Nullable ReadBuffer readBuffer;
+
+    GatewayConnection(Socket socket, GatewayListener listener, @Nullable ApplicationEventPublisher publisher,
+            @Nullable String factoryName) {
+        super(socket, true, false, publisher, factoryName);
+        this.socket = socket;
+        this.peer = new Peer(ConnectionIds.next(), listener, this, socket.getInetAddress().getHostAddress(),
+                socket.getPort());
+        setNoReadErrorOnClose(true); // the registry logs every close with its reason; no stack traces per peer
+    }
+
+    public Peer peer() {
+        return peer;
+    }
+
+    @Override
+    protected InputStream inputStream() throws IOException {
+        ReadBuffer buffer = readBuffer;
+        if (buffer == null) {
+            buffer = new ReadBuffer(super.inputStream());
+            readBuffer = buffer;
+        }
+        return buffer;
+    }
+
+    OutputStream socketOutputStream() throws IOException {
+        return socket.getOutputStream();
+    }
+
+    /** Used by Spring Integration's outbound adapter (echo): queue, never write here. */
+    @Override
+    public void send(Message<?> message) {
+        Object payload = message.getPayload();
+        byte[] bytes = (payload instanceof byte[] raw) ? raw : payload.toString().getBytes(StandardCharsets.UTF_8);
+        peer.sendPayload(bytes);
+    }
+
+    @Override
+    protected boolean handleReadException(Exception exception) {
+        Exception cause = (exception instanceof UncheckedIOException unchecked) ? unchecked.getCause() : exception;
+        if (cause instanceof FrameTooLargeException) {
+            peer.closeAfter(FRAME_TOO_LARGE, CloseReason.FRAME_TOO_LARGE, peer.listener().errorLinger());
+            return true; // stop reading; the writer closes once the error frame is out
+        }
+        if (cause instanceof InvalidFrameException) {
+            peer.closeAfter(INVALID_FRAME, CloseReason.ERROR, peer.listener().errorLinger());
+            return true;
+        }
+        peer.markClosed(cause instanceof SoftEndOfStreamException ? CloseReason.PEER : CloseReason.ofIoFailure(cause));
+        return super.handleReadException(exception);
+    }
+
+    @Override
+    public void close() {
+        peer.markClosed(CloseReason.ERROR);
+        super.close();
+    }
+}

@@ -1,0 +1,136 @@
+package io.tcpgateway.connection;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A connection's bounded backlog of encoded frames and its writer. Offering never blocks: the frame
+ * is queued and, if no writer is running for this connection, one is started on a virtual thread.
+ * The writer drains everything queued into as few socket writes as it can (one per batch of up to
+ * {@link #BATCH_BYTES}) and ends when the queue is empty, so an idle connection has no writer thread.
+ * A single writer at a time keeps the frames in the order they were offered.
+ */
+final class OutboundQueue {
+
+    static final int BATCH_BYTES = 64 * 1024;
+
+    private final Peer peer;
+    private final long maxPendingBytes;
+    private final Executor writers;
+    private final Queue<byte[]> frames = new ConcurrentLinkedQueue<>();
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final AtomicBoolean writing = new AtomicBoolean();
+    private volatile boolean closeWhenDrained;
+    private OutputStream out;
+
+    OutboundQueue(Peer peer, long maxPendingBytes, Executor writers) {
+        this.peer = peer;
+        this.maxPendingBytes = maxPendingBytes;
+        this.writers = writers;
+    }
+
+    long pendingBytes() {
+        return pendingBytes.get();
+    }
+
+    /** Queues a frame; false when it was refused (closing, or over the backlog limit, which closes the peer). */
+    boolean offer(byte[] frame) {
+        if (closeWhenDrained || peer.isClosed()) {
+            return false;
+        }
+        if (pendingBytes.addAndGet(frame.length) > maxPendingBytes) {
+            pendingBytes.addAndGet(-frame.length);
+            peer.close(CloseReason.SLOW_CONSUMER);
+            return false;
+        }
+        frames.add(frame);
+        startWriter();
+        return true;
+    }
+
+    /** Queues a last frame, whatever the backlog, and closes the connection once it is written. */
+    void offerLast(byte[] frame) {
+        pendingBytes.addAndGet(frame.length);
+        frames.add(frame);
+        closeWhenDrained = true;
+        startWriter();
+    }
+
+    private void startWriter() {
+        if (writing.compareAndSet(false, true)) {
+            try {
+                writers.execute(this::drain);
+            }
+            catch (RejectedExecutionException shuttingDown) {
+                writing.set(false);
+                peer.close(CloseReason.SHUTDOWN);
+            }
+        }
+    }
+
+    private void drain() {
+        try {
+            while (true) {
+                byte[] first = frames.poll();
+                if (first == null) {
+                    writing.set(false);
+                    // A frame offered after the poll but before the flag was cleared found the writer
+                    // "running" and did not start one: take it over, unless another writer already has.
+                    if (!frames.isEmpty() && writing.compareAndSet(false, true)) {
+                        continue;
+                    }
+                    if (closeWhenDrained && frames.isEmpty()) {
+                        peer.closeNow();
+                    }
+                    return;
+                }
+                writeBatch(first);
+            }
+        }
+        catch (IOException | RuntimeException failure) {
+            writing.set(false);
+            peer.writeFailed(failure);
+        }
+    }
+
+    private void writeBatch(byte[] first) throws IOException {
+        OutputStream stream = outputStream();
+        byte[] next = frames.peek();
+        if (next == null || first.length + next.length > BATCH_BYTES) {
+            stream.write(first);
+            written(first.length, 1);
+            return;
+        }
+        byte[] batch = new byte[(int) Math.min(BATCH_BYTES, Math.max(pendingBytes.get(), first.length))];
+        System.arraycopy(first, 0, batch, 0, first.length);
+        int length = first.length;
+        int count = 1;
+        // This writer is the only consumer, so a peeked frame is still the head when polled.
+        while ((next = frames.peek()) != null && length + next.length <= batch.length) {
+            frames.poll();
+            System.arraycopy(next, 0, batch, length, next.length);
+            length += next.length;
+            count++;
+        }
+        stream.write(batch, 0, length);
+        written(length, count);
+    }
+
+    private void written(int bytes, int count) {
+        pendingBytes.addAndGet(-bytes);
+        peer.recordWrite(bytes, count);
+    }
+
+    private OutputStream outputStream() throws IOException {
+        if (out == null) {
+            out = peer.connection().socketOutputStream();
+        }
+        return out;
+    }
+}

@@ -1,0 +1,181 @@
+package io.tcpgateway.connection;
+
+import io.tcpgateway.listener.GatewayListener;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One client connection as the rest of the gateway sees it: identity, times, counters and its
+ * outbound queue. Counters are plain fields updated where the bytes move (reads by the connection's
+ * reader thread, writes by its single active writer), so reading them never costs the data path.
+ */
+public final class Peer {
+
+    private final String id;
+    private final GatewayListener listener;
+    private final GatewayConnection connection;
+    private final String remoteAddress;
+    private final int remotePort;
+    private final long connectedAt;
+    private final OutboundQueue outbound;
+    private final AtomicReference<CloseReason> closeReason = new AtomicReference<>();
+
+    private volatile boolean admitted;
+    private volatile long lastReadAt;
+    private volatile long lastWriteAt;
+    private volatile long framesIn;
+    private volatile long bytesIn;
+    private volatile long framesOut;
+    private volatile long bytesOut;
+    private volatile long closedAt;
+
+    Peer(String id, GatewayListener listener, GatewayConnection connection, String remoteAddress, int remotePort) {
+        this.id = id;
+        this.listener = listener;
+        this.connection = connection;
+        this.remoteAddress = remoteAddress;
+        this.remotePort = remotePort;
+        this.connectedAt = System.currentTimeMillis();
+        this.lastReadAt = connectedAt;
+        this.lastWriteAt = connectedAt;
+        this.outbound = new OutboundQueue(this, listener.maxPendingBytes(), listener.executors().writers());
+    }
+
+    /** Queues an already encoded frame (shared by every receiver of a broadcast); never blocks. */
+    public boolean send(byte[] wireFrame) {
+        return outbound.offer(wireFrame);
+    }
+
+    /** Encodes a payload with the listener's framing and queues it; never blocks. */
+    public boolean sendPayload(byte[] payload) {
+        return send(listener.codec().encode(payload));
+    }
+
+    /** Closes the connection now; the first reason given is the one reported. */
+    public void close(CloseReason reason) {
+        closeReason.compareAndSet(null, reason);
+        connection.close();
+    }
+
+    /**
+     * Sends a last frame, then closes. A peer that does not read it within {@code linger} is closed anyway,
+     * so a stuck peer never holds a close up for longer.
+     */
+    public void closeAfter(byte[] payload, CloseReason reason, Duration linger) {
+        if (!closeReason.compareAndSet(null, reason)) {
+            return;
+        }
+        outbound.offerLast(listener.codec().encode(payload));
+        listener.executors().timer().schedule(connection::close, Math.max(1, linger.toMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    void closeNow() {
+        connection.close();
+    }
+
+    void writeFailed(Exception failure) {
+        close(CloseReason.ofIoFailure(failure));
+    }
+
+    /** Called by the connection when its socket has closed for whatever cause. */
+    void markClosed(CloseReason fallback) {
+        closeReason.compareAndSet(null, fallback);
+        if (closedAt == 0) {
+            closedAt = System.currentTimeMillis();
+        }
+    }
+
+    /** Called by the message mapper for every frame read: the sign of life the heartbeat looks at. */
+    public void recordRead(int bytes) {
+        lastReadAt = System.currentTimeMillis();
+        framesIn++;
+        bytesIn += bytes;
+    }
+
+    void recordWrite(int bytes, int frames) {
+        lastWriteAt = System.currentTimeMillis();
+        framesOut += frames;
+        bytesOut += bytes;
+    }
+
+    void admit() {
+        admitted = true;
+    }
+
+    /** Whether frames read from it are delivered: admitted under max-connections and not closing. */
+    public boolean acceptsInput() {
+        return admitted && closeReason.get() == null;
+    }
+
+    public boolean isClosed() {
+        return closedAt != 0 || !connection.isOpen();
+    }
+
+    GatewayConnection connection() {
+        return connection;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public GatewayListener listener() {
+        return listener;
+    }
+
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    public int remotePort() {
+        return remotePort;
+    }
+
+    public Instant connectedAt() {
+        return Instant.ofEpochMilli(connectedAt);
+    }
+
+    public long lastReadAtMillis() {
+        return lastReadAt;
+    }
+
+    public long lastWriteAtMillis() {
+        return lastWriteAt;
+    }
+
+    public long framesIn() {
+        return framesIn;
+    }
+
+    public long bytesIn() {
+        return bytesIn;
+    }
+
+    public long framesOut() {
+        return framesOut;
+    }
+
+    public long bytesOut() {
+        return bytesOut;
+    }
+
+    public long pendingBytes() {
+        return outbound.pendingBytes();
+    }
+
+    public @Nullable CloseReason closeReason() {
+        return closeReason.get();
+    }
+
+    public @Nullable Instant closedAt() {
+        return closedAt == 0 ? null : Instant.ofEpochMilli(closedAt);
+    }
+
+    @Override
+    public String toString() {
+        return id + "@" + listener.name() + "(" + remoteAddress + ":" + remotePort + ")";
+    }
+}

@@ -1,0 +1,87 @@
+package io.tcpgateway.framing;
+
+import io.tcpgateway.config.Framing;
+import java.io.IOException;
+import java.io.InputStream;
+import org.springframework.core.serializer.Deserializer;
+import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
+
+/**
+ * Reads frames from a connection's stream and encodes payloads for the wire. Reading throws
+ * {@link SoftEndOfStreamException} at a clean end of stream (between frames), which Spring Integration
+ * treats as an orderly close, {@link FrameTooLargeException} over the size limit, and
+ * {@link InvalidFrameException} for bytes that break the framing.
+ */
+public abstract class FrameCodec implements Deserializer<byte[]> {
+
+    protected final int maxFrameBytes;
+
+    protected FrameCodec(int maxFrameBytes) {
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    public static FrameCodec of(Framing framing, int maxFrameBytes) {
+        return switch (framing) {
+            case LINE -> new LineCodec(maxFrameBytes);
+            case LENGTH_PREFIX -> new LengthPrefixCodec(maxFrameBytes);
+            case STX_ETX -> new StxEtxCodec(maxFrameBytes);
+        };
+    }
+
+    @Override
+    public final byte[] deserialize(InputStream inputStream) throws IOException {
+        return read(ReadBuffer.of(inputStream));
+    }
+
+    protected abstract byte[] read(ReadBuffer in) throws IOException;
+
+    /** The payload as it goes on the wire, framing included. Encoded once, shared by every receiver. */
+    public abstract byte[] encode(byte[] payload);
+
+    protected static SoftEndOfStreamException endOfStream() {
+        return new SoftEndOfStreamException("Stream closed between frames");
+    }
+
+    protected static IOException truncated() {
+        return new IOException("Stream closed in the middle of a frame");
+    }
+
+    /** Reads up to (not including) {@code delimiter}, consuming it; null when the stream ends first. */
+    protected final byte[] readUntil(ReadBuffer in, byte delimiter, int limit) throws IOException {
+        byte[] frame = null;
+        int length = 0;
+        while (in.fill()) {
+            int index = in.indexOf(delimiter);
+            int chunk = (index >= 0) ? index : in.remaining();
+            if ((long) length + chunk > limit) {
+                throw new FrameTooLargeException(-1, maxFrameBytes);
+            }
+            if (frame == null && index >= 0) {
+                frame = new byte[chunk]; // the common case: the whole frame is in the buffer
+            }
+            else if (frame == null || frame.length < length + chunk) {
+                frame = grow(frame, length, length + chunk, index >= 0, limit);
+            }
+            in.take(frame, length, chunk);
+            length += chunk;
+            if (index >= 0) {
+                in.skip(1);
+                return (frame.length == length) ? frame : java.util.Arrays.copyOf(frame, length);
+            }
+        }
+        return (length == 0 && frame == null) ? null : rethrowTruncated();
+    }
+
+    private static byte[] grow(byte[] frame, int length, int needed, boolean exact, int limit) {
+        int capacity = exact ? needed : (int) Math.min(limit, Math.max(needed, Math.max(256L, 2L * length)));
+        byte[] grown = new byte[capacity];
+        if (frame != null) {
+            System.arraycopy(frame, 0, grown, 0, length);
+        }
+        return grown;
+    }
+
+    private static byte[] rethrowTruncated() throws IOException {
+        throw truncated();
+    }
+}

@@ -1,0 +1,76 @@
+package io.tcpgateway.heartbeat;
+
+import io.tcpgateway.config.HeartbeatProperties;
+import io.tcpgateway.connection.CloseReason;
+import io.tcpgateway.connection.Peer;
+import io.tcpgateway.connection.PeerRegistry;
+import io.tcpgateway.config.GatewayProperties;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.stereotype.Component;
+
+/**
+ * Finds peers that went quiet. A peer that has been sent nothing for {@code interval} is sent the ping
+ * frame; a peer from which nothing has been read for {@code timeout} is closed (heartbeat-timeout).
+ * This is the only way to notice a peer that vanished without closing its socket (power loss, a
+ * pulled cable): TCP itself says nothing until a write fails, which may take many minutes.
+ * The scan runs every quarter interval (at most every second), so a dead peer is gone within
+ * {@code timeout} plus a fraction of {@code interval}.
+ */
+@Component
+public class HeartbeatTask implements SmartLifecycle {
+
+    private final PeerRegistry registry;
+    private final TaskScheduler scheduler;
+    private final long intervalMillis;
+    private final long timeoutMillis;
+    private final byte[] ping;
+    private final Duration period;
+    private volatile ScheduledFuture<?> scan;
+
+    public HeartbeatTask(PeerRegistry registry, TaskScheduler scheduler, GatewayProperties properties) {
+        HeartbeatProperties heartbeat = properties.heartbeat();
+        this.registry = registry;
+        this.scheduler = scheduler;
+        this.intervalMillis = heartbeat.interval().toMillis();
+        this.timeoutMillis = heartbeat.timeout().toMillis();
+        this.ping = heartbeat.ping().getBytes(StandardCharsets.UTF_8);
+        this.period = Duration.ofMillis(Math.clamp(intervalMillis / 4, 10, 1000));
+    }
+
+    void scan() {
+        long now = System.currentTimeMillis();
+        for (Peer peer : registry.all()) {
+            if (now - peer.lastReadAtMillis() >= timeoutMillis) {
+                peer.close(CloseReason.HEARTBEAT_TIMEOUT);
+            }
+            else if (now - peer.lastWriteAtMillis() >= intervalMillis && peer.pendingBytes() == 0) {
+                if (peer.sendPayload(ping)) {
+                    peer.listener().heartbeatSent();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void start() {
+        scan = scheduler.scheduleAtFixedRate(this::scan, period);
+    }
+
+    @Override
+    public void stop() {
+        ScheduledFuture<?> running = scan;
+        if (running != null) {
+            running.cancel(false);
+            scan = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return scan != null;
+    }
+}

@@ -1,0 +1,33 @@
+package io.tcpgateway.listener;
+
+import io.tcpgateway.connection.Peer;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHandler;
+
+/**
+ * Broadcast mode: the frame is encoded once and the same bytes are offered to every other peer's
+ * outbound queue (and the sender's too with {@code include-sender}). Offering never blocks, so one
+ * slow receiver costs the others nothing; building a message per receiver would cost an allocation
+ * and a header map each for no gain.
+ */
+final class BroadcastHandler implements MessageHandler {
+
+    private final GatewayListener listener;
+    private final boolean includeSender;
+
+    BroadcastHandler(GatewayListener listener) {
+        this.listener = listener;
+        this.includeSender = listener.properties().includeSender();
+    }
+
+    @Override
+    public void handleMessage(Message<?> message) {
+        Peer sender = ControlFrames.peerOf(message);
+        byte[] wire = listener.codec().encode((byte[]) message.getPayload());
+        for (Peer peer : listener.peers()) {
+            if (includeSender || peer != sender) {
+                peer.send(wire);
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.tcpgateway.listener;
+
+import io.tcpgateway.connection.Peer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.springframework.messaging.Message;
+
+/**
+ * The liveness frames a client may send: {@code PING} is answered with {@code PONG} to that client
+ * alone, {@code PONG} is only a sign of life (already stamped when the frame was read). Neither goes
+ * further into the flow.
+ */
+final class ControlFrames {
+
+    static final byte[] PING = "PING".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] PONG = "PONG".getBytes(StandardCharsets.US_ASCII);
+
+    private ControlFrames() {
+    }
+
+    /** Handles a control frame; true when the message is an ordinary frame that goes on. */
+    static boolean passOn(Message<?> message) {
+        byte[] frame = (byte[]) message.getPayload();
+        if (frame.length != 4) {
+            return true;
+        }
+        if (Arrays.equals(frame, PING)) {
+            peerOf(message).sendPayload(PONG);
+            return false;
+        }
+        return !Arrays.equals(frame, PONG);
+    }
+
+    static Peer peerOf(Message<?> message) {
+        return (Peer) message.getHeaders().get(GatewayMessageMapper.PEER_HEADER);
+    }
+}

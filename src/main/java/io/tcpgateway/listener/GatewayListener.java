@@ -1,0 +1,132 @@
+package io.tcpgateway.listener;
+
+import io.tcpgateway.config.ListenerProperties;
+import io.tcpgateway.config.Mode;
+import io.tcpgateway.connection.ConnectionExecutors;
+import io.tcpgateway.connection.Peer;
+import io.tcpgateway.framing.FrameCodec;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/** One configured listener at run time: its settings, its codec, its live peers and its server socket. */
+public final class GatewayListener {
+
+    /** How long a peer told why it is being closed (ERROR ...) gets to read that before it is cut off. */
+    private static final Duration ERROR_LINGER = Duration.ofSeconds(2);
+
+    private final ListenerProperties properties;
+    private final FrameCodec codec;
+    private final long maxPendingBytes;
+    private final ConnectionExecutors executors;
+    private final Set<Peer> peers = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger admitted = new AtomicInteger();
+    private final LongAdder heartbeatsSent = new LongAdder();
+    private volatile GatewayServerConnectionFactory connectionFactory;
+
+    GatewayListener(ListenerProperties properties, long maxPendingBytes, ConnectionExecutors executors) {
+        this.properties = properties;
+        this.codec = FrameCodec.of(properties.framing(), properties.maxFrameBytes());
+        this.maxPendingBytes = maxPendingBytes;
+        this.executors = executors;
+    }
+
+    void bind(GatewayServerConnectionFactory factory) {
+        this.connectionFactory = factory;
+    }
+
+    public String name() {
+        return properties.name();
+    }
+
+    public ListenerProperties properties() {
+        return properties;
+    }
+
+    public Mode mode() {
+        return properties.mode();
+    }
+
+    public FrameCodec codec() {
+        return codec;
+    }
+
+    public long maxPendingBytes() {
+        return maxPendingBytes;
+    }
+
+    public ConnectionExecutors executors() {
+        return executors;
+    }
+
+    public Duration errorLinger() {
+        return ERROR_LINGER;
+    }
+
+    /** The port actually bound (differs from the configured one when that is 0); 0 until listening. */
+    public int boundPort() {
+        GatewayServerConnectionFactory factory = connectionFactory;
+        return (factory != null && factory.isListening()) ? factory.getPort() : 0;
+    }
+
+    public boolean isRunning() {
+        GatewayServerConnectionFactory factory = connectionFactory;
+        return factory != null && factory.isListening();
+    }
+
+    /** True once the accept loop has ended, e.g. because the port could not be bound. */
+    boolean acceptLoopEnded() {
+        GatewayServerConnectionFactory factory = connectionFactory;
+        return factory != null && factory.acceptLoopEnded();
+    }
+
+    /** Stops accepting new connections; open ones are untouched. */
+    public void stopAccepting() {
+        GatewayServerConnectionFactory factory = connectionFactory;
+        if (factory != null) {
+            factory.stopAccepting();
+        }
+    }
+
+    /** The live, admitted peers; a view, cheap to iterate on every broadcast. */
+    public Collection<Peer> peers() {
+        return Collections.unmodifiableSet(peers);
+    }
+
+    public void heartbeatSent() {
+        heartbeatsSent.increment();
+    }
+
+    public long heartbeatsSent() {
+        return heartbeatsSent.sum();
+    }
+
+    /** Takes one of the {@code max-connections} slots; false when the listener is full. */
+    public boolean tryAdmit() {
+        int current;
+        do {
+            current = admitted.get();
+            if (current >= properties.maxConnections()) {
+                return false;
+            }
+        }
+        while (!admitted.compareAndSet(current, current + 1));
+        return true;
+    }
+
+    /** Called by the registry when an admitted peer opens. */
+    public void attach(Peer peer) {
+        peers.add(peer);
+    }
+
+    /** Called by the registry when an admitted peer closes: frees its slot. */
+    public void detach(Peer peer) {
+        if (peers.remove(peer)) {
+            admitted.decrementAndGet();
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.tcpgateway.listener;
+
+import io.tcpgateway.connection.GatewayConnection;
+import io.tcpgateway.connection.Peer;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.integration.ip.IpHeaders;
+import org.springframework.integration.ip.tcp.connection.TcpConnection;
+import org.springframework.integration.ip.tcp.connection.TcpMessageMapper;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.support.GenericMessage;
+
+/**
+ * Turns a frame into a message with only the headers the flow uses: the connection id (for the
+ * outbound adapter) and the {@link Peer} itself (so nothing downstream looks a peer up by string).
+ * The stock mapper builds its headers twice and adds host and address headers per frame. Frames from
+ * a peer that is not admitted (server full) or is being closed are dropped here.
+ */
+final class GatewayMessageMapper extends TcpMessageMapper {
+
+    static final String PEER_HEADER = "gateway_peer";
+
+    @Override
+    public @Nullable Message<?> toMessage(TcpConnection connection, @Nullable Map<String, Object> headers) {
+        Object payload = connection.getPayload();
+        Peer peer = ((GatewayConnection) connection).peer();
+        if (!(payload instanceof byte[] frame) || !peer.acceptsInput()) {
+            return null;
+        }
+        peer.recordRead(frame.length);
+        return new GenericMessage<>(frame, Map.of(IpHeaders.CONNECTION_ID, connection.getConnectionId(),
+                PEER_HEADER, peer));
+    }
+}

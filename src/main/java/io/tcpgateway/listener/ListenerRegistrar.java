@@ -1,0 +1,146 @@
+package io.tcpgateway.listener;
+
+import io.tcpgateway.config.GatewayProperties;
+import io.tcpgateway.config.InvalidGatewayConfigurationException;
+import io.tcpgateway.config.ListenerProperties;
+import io.tcpgateway.config.Mode;
+import io.tcpgateway.connection.ConnectionExecutors;
+import io.tcpgateway.connection.GatewayConnectionSupport;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.integration.dsl.IntegrationFlow;
+import org.springframework.integration.dsl.IntegrationFlowBuilder;
+import org.springframework.integration.dsl.context.IntegrationFlowContext;
+import org.springframework.integration.ip.dsl.Tcp;
+import org.springframework.messaging.Message;
+import org.springframework.stereotype.Component;
+
+/**
+ * Builds one server connection factory and one Spring Integration flow per configured listener and
+ * registers them with the {@link IntegrationFlowContext}:
+ * <pre>
+ * Tcp.inboundAdapter ─▶ control frames (PING/PONG) ─▶ echo: Tcp.outboundAdapter (back to the sender)
+ *                                                   └▶ broadcast: BroadcastHandler (every other peer)
+ * </pre>
+ * Flows are registered when the context starts (not while beans are still being created), so every
+ * event listener is in place before the first client can connect; start-up waits until each
+ * listener is bound and fails, naming the listener, when one cannot bind.
+ */
+@Component
+public class ListenerRegistrar implements SmartLifecycle {
+
+    private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
+    private static final int ACCEPT_BACKLOG = 1024;
+
+    private final GatewayProperties properties;
+    private final IntegrationFlowContext flowContext;
+    private final ConnectionExecutors executors;
+    private final SslBundles sslBundles;
+    private final List<GatewayListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile boolean running;
+
+    public ListenerRegistrar(GatewayProperties properties, IntegrationFlowContext flowContext,
+            ConnectionExecutors executors, SslBundles sslBundles) {
+        this.properties = properties;
+        this.flowContext = flowContext;
+        this.executors = executors;
+        this.sslBundles = sslBundles;
+    }
+
+    /** Every listener, in configuration order. */
+    public List<GatewayListener> listeners() {
+        return List.copyOf(listeners);
+    }
+
+    public @Nullable GatewayListener listener(String name) {
+        return listeners.stream().filter((listener) -> listener.name().equals(name)).findFirst().orElse(null);
+    }
+
+    @Override
+    public void start() {
+        List<ListenerProperties> configured = properties.listeners();
+        for (int i = 0; i < configured.size(); i++) {
+            GatewayListener listener = register(configured.get(i), i);
+            listeners.add(listener);
+        }
+        for (int i = 0; i < listeners.size(); i++) {
+            awaitBound(listeners.get(i), i);
+        }
+        running = true;
+    }
+
+    private GatewayListener register(ListenerProperties config, int index) {
+        GatewayListener listener = new GatewayListener(config, properties.outbound().maxPendingBytes().toBytes(),
+                executors);
+        SslBundle bundle = config.tls() ? TlsSocketFactories.bundleFor(config, index, sslBundles) : null;
+        GatewayServerConnectionFactory factory = connectionFactory(listener, bundle);
+        listener.bind(factory);
+
+        IntegrationFlowBuilder flow = IntegrationFlow
+                .from(Tcp.inboundAdapter(factory).id("listener-" + config.name() + "-inbound"))
+                .filter(Message.class, ControlFrames::passOn, (filter) -> filter.discardChannel("nullChannel"));
+        if (config.mode() == Mode.ECHO) {
+            flow.handle(Tcp.outboundAdapter(factory));
+        }
+        else {
+            flow.handle(new BroadcastHandler(listener));
+        }
+        flowContext.registration(flow.get())
+                .id("listener-" + config.name())
+                .addBean("listener-" + config.name() + "-connection-factory", factory)
+                .register();
+        return listener;
+    }
+
+    private static GatewayServerConnectionFactory connectionFactory(GatewayListener listener,
+            @Nullable SslBundle bundle) {
+        ListenerProperties config = listener.properties();
+        GatewayServerConnectionFactory factory = new GatewayServerConnectionFactory(config.port());
+        factory.setLocalAddress(config.bindAddress());
+        factory.setBacklog(ACCEPT_BACKLOG);
+        factory.setSoTcpNoDelay(true);
+        factory.setLookupHost(false);
+        factory.setDeserializer(listener.codec());
+        factory.setMapper(new GatewayMessageMapper());
+        factory.setTcpNetConnectionSupport(new GatewayConnectionSupport(listener));
+        SimpleAsyncTaskExecutor readers = new SimpleAsyncTaskExecutor("tcp-" + config.name() + "-");
+        readers.setVirtualThreads(true); // one blocking reader per connection costs a few hundred bytes
+        factory.setTaskExecutor(readers);
+        if (bundle != null) {
+            TlsSocketFactories.apply(factory, bundle);
+        }
+        return factory;
+    }
+
+    private static void awaitBound(GatewayListener listener, int index) {
+        long deadline = System.nanoTime() + BIND_TIMEOUT.toNanos();
+        while (!listener.isRunning()) {
+            if (System.nanoTime() > deadline || listener.acceptLoopEnded()) {
+                ListenerProperties config = listener.properties();
+                throw new InvalidGatewayConfigurationException("gateway.listeners[" + index + "].port",
+                        config.port(), "listener '" + config.name() + "' could not listen on "
+                                + config.bindAddress() + ":" + config.port() + " (in use or not permitted; see the log)");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    @Override
+    public void stop() {
+        // Nothing here: the drain (shutdown package) runs first, then each flow stops with the context.
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}
