@@ -2,7 +2,10 @@ package io.tcpgateway.connection;
 
 import io.tcpgateway.listener.GatewayListener;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.Deque;
+import java.util.List;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +28,11 @@ public class PeerRegistry {
     private static final Logger log = LoggerFactory.getLogger(PeerRegistry.class);
     private static final byte[] SERVER_FULL = "ERROR server full".getBytes(StandardCharsets.US_ASCII);
 
+    /** How many closed connections are remembered for the admin API. */
+    static final int CLOSED_HISTORY = 1000;
+
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+    private final Deque<Peer> closedHistory = new ArrayDeque<>();
 
     @EventListener
     void onOpen(TcpConnectionOpenEvent event) {
@@ -64,6 +71,7 @@ public class PeerRegistry {
             peer.listener().detach(peer);
         }
         if (wasLive || peer.closeReason() == CloseReason.REJECTED) {
+            remember(peer);
             logLine("Connection closed", peer, true);
         }
     }
@@ -82,6 +90,22 @@ public class PeerRegistry {
         }
         else {
             line.log("{}: listener={} id={} remote={}", event, peer.listener().name(), peer.id(), remote);
+        }
+    }
+
+    private void remember(Peer peer) {
+        synchronized (closedHistory) {
+            closedHistory.addFirst(peer);
+            if (closedHistory.size() > CLOSED_HISTORY) {
+                closedHistory.removeLast();
+            }
+        }
+    }
+
+    /** The most recently closed connections, newest first. */
+    public List<Peer> closed() {
+        synchronized (closedHistory) {
+            return List.copyOf(closedHistory);
         }
     }
 

@@ -1,0 +1,19 @@
+package io.tcpgateway.support;
+
+import io.tcpgateway.listener.GatewayListener;
+import io.tcpgateway.listener.ListenerRegistrar;
+
+/** The ports the listeners of a test gateway actually bound (they are configured with port 0). */
+public final class GatewayPorts {
+
+    private GatewayPorts() {
+    }
+
+    public static int of(ListenerRegistrar registrar, String listener) {
+        GatewayListener found = registrar.listener(listener);
+        if (found == null || found.boundPort() == 0) {
+            throw new IllegalStateException("listener " + listener + " is not listening");
+        }
+        return found.boundPort();
+    }
+}
