@@ -110,6 +110,16 @@ public final class TcpTestClient implements AutoCloseable {
         }
     }
 
+    /** A line when one has (started to) arrive, else null at once. */
+    public String readLineIfAny() {
+        try {
+            return in.available() > 0 ? readLine() : null;
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
     public byte[] readLengthPrefixed() {
         try {
             DataInputStream data = new DataInputStream(in);
