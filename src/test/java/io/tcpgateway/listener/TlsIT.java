@@ -1,0 +1,100 @@
+package io.tcpgateway.listener;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tcpgateway.connection.CloseReason;
+import io.tcpgateway.connection.PeerRegistry;
+import io.tcpgateway.support.GatewayPorts;
+import io.tcpgateway.support.TcpTestClient;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** A listener with {@code ssl-bundle} speaks TLS with the bundle's key; a certificate is made at test time. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "gateway.listeners[0].name=secure", "gateway.listeners[0].port=0", "gateway.listeners[0].mode=echo",
+        "gateway.listeners[0].ssl-bundle=gateway-tls",
+        "gateway.listeners[1].name=plain", "gateway.listeners[1].port=0", "gateway.listeners[1].mode=echo" })
+class TlsIT {
+
+    static final String PASSWORD = "changeit";
+    static Path keystore;
+
+    @Autowired
+    ListenerRegistrar registrar;
+
+    @Autowired
+    PeerRegistry registry;
+
+    @DynamicPropertySource
+    static void sslBundle(DynamicPropertyRegistry properties) throws Exception {
+        keystore = generateSelfSignedKeystore();
+        properties.add("spring.ssl.bundle.jks.gateway-tls.keystore.location", () -> "file:" + keystore);
+        properties.add("spring.ssl.bundle.jks.gateway-tls.keystore.password", () -> PASSWORD);
+        properties.add("spring.ssl.bundle.jks.gateway-tls.keystore.type", () -> "PKCS12");
+    }
+
+    @Test
+    void aTlsClientTrustingTheBundleCertificateChatsOverTls() throws Exception {
+        SSLContext client = SSLContext.getInstance("TLS");
+        client.init(null, trustingKeystore().getTrustManagers(), null);
+        try (TcpTestClient tls = TcpTestClient.connect(client.getSocketFactory(), GatewayPorts.of(registrar, "secure"))) {
+            tls.sendLine("secret");
+            assertThat(tls.readLine()).isEqualTo("secret");
+            assertThat(((SSLSocket) tls.socket()).getSession().getProtocol()).startsWith("TLSv1.");
+        }
+    }
+
+    @Test
+    void aPlainTextClientOnTheTlsListenerIsClosedAsAnErrorAndOthersCarryOn() {
+        try (TcpTestClient plainOnTls = TcpTestClient.connect(GatewayPorts.of(registrar, "secure"))) {
+            plainOnTls.sendLine("hello in clear text");
+            plainOnTls.awaitClosedByServer();
+        }
+        await().until(() -> registry.closed().stream().anyMatch((peer) -> peer.listener().name().equals("secure")
+                && peer.closeReason() == CloseReason.ERROR));
+        try (TcpTestClient plain = TcpTestClient.connect(GatewayPorts.of(registrar, "plain"))) {
+            plain.sendLine("unaffected");
+            assertThat(plain.readLine()).isEqualTo("unaffected");
+        }
+    }
+
+    private static TrustManagerFactory trustingKeystore() throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        try (InputStream in = new FileInputStream(keystore.toFile())) {
+            trust.load(in, PASSWORD.toCharArray());
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        return factory;
+    }
+
+    /** keytool ships with every JDK: no test-only key material is committed. */
+    static Path generateSelfSignedKeystore() throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("tcp-gateway-tls");
+        Path file = dir.resolve("gateway.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "gateway", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
+                "-keystore", file.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD)
+                .redirectErrorStream(true).start();
+        String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (keytool.waitFor() != 0) {
+            throw new IllegalStateException("keytool failed: " + output);
+        }
+        return file;
+    }
+}
