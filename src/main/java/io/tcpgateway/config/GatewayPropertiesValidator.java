@@ -14,6 +14,9 @@ import org.springframework.validation.Validator;
  */
 public class GatewayPropertiesValidator implements Validator {
 
+    /** A frame is held in one array; leave room for the framing bytes around it. */
+    static final int MAX_FRAME_LIMIT = Integer.MAX_VALUE - 16;
+
     @Override
     public boolean supports(Class<?> type) {
         return GatewayProperties.class.isAssignableFrom(type);
@@ -25,10 +28,10 @@ public class GatewayPropertiesValidator implements Validator {
         validateListeners(properties.listeners(), errors);
         validateHeartbeat(properties.heartbeat(), errors);
         if (properties.outbound() != null && properties.outbound().maxPendingBytes().toBytes() <= 0) {
-            errors.rejectValue("outbound.maxPendingBytes", "positive", "must be greater than 0");
+            errors.rejectValue("outbound.max-pending-bytes", "positive", "must be greater than 0");
         }
         if (properties.shutdown() != null && properties.shutdown().drainTimeout().isNegative()) {
-            errors.rejectValue("shutdown.drainTimeout", "notNegative", "must not be negative");
+            errors.rejectValue("shutdown.drain-timeout", "notNegative", "must not be negative");
         }
     }
 
@@ -40,6 +43,7 @@ public class GatewayPropertiesValidator implements Validator {
         Map<String, Integer> ports = new HashMap<>();
         for (int i = 0; i < listeners.size(); i++) {
             ListenerProperties listener = listeners.get(i);
+            validateListener(listener, "listeners[" + i + "].", errors);
             if (listener.name() != null) {
                 Integer first = names.putIfAbsent(listener.name(), i);
                 if (first != null) {
@@ -57,6 +61,22 @@ public class GatewayPropertiesValidator implements Validator {
         }
     }
 
+    private static String readable(Duration duration) {
+        return (duration.toMillis() % 1000 == 0) ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+    }
+
+    private void validateListener(ListenerProperties listener, String prefix, Errors errors) {
+        if (listener.bindAddress() == null || listener.bindAddress().isBlank()) {
+            errors.rejectValue(prefix + "bind-address", "notBlank", "must not be blank");
+        }
+        if (listener.maxFrameBytes() < 1 || listener.maxFrameBytes() > MAX_FRAME_LIMIT) {
+            errors.rejectValue(prefix + "max-frame-bytes", "range", "must be between 1 and " + MAX_FRAME_LIMIT);
+        }
+        if (listener.maxConnections() < 1) {
+            errors.rejectValue(prefix + "max-connections", "positive", "must be greater than 0");
+        }
+    }
+
     private void validateHeartbeat(HeartbeatProperties heartbeat, Errors errors) {
         if (heartbeat == null || heartbeat.interval() == null || heartbeat.timeout() == null) {
             return;
@@ -65,8 +85,8 @@ public class GatewayPropertiesValidator implements Validator {
             errors.rejectValue("heartbeat.interval", "positive", "must be greater than 0");
         }
         if (heartbeat.timeout().compareTo(heartbeat.interval()) <= 0) {
-            errors.rejectValue("heartbeat.timeout", "aboveInterval",
-                    "must be greater than gateway.heartbeat.interval (" + heartbeat.interval() + ")");
+            errors.rejectValue("heartbeat.timeout", "aboveInterval", readable(heartbeat.timeout())
+                    + " must be greater than gateway.heartbeat.interval (" + readable(heartbeat.interval()) + ")");
         }
     }
 }

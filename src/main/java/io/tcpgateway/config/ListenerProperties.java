@@ -20,16 +20,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxFrameBytes a longer frame closes its connection (reason frame-too-large)
  * @param maxConnections one more connection is told "ERROR server full" and closed (reason rejected)
  * @param sslBundle name of a Spring Boot SSL bundle ({@code spring.ssl.bundle.*}); when set the listener speaks TLS
+ * <p>Single-word components are checked with constraint annotations; the multi-word ones by
+ * {@link GatewayPropertiesValidator}, so that errors name them as they are written ({@code max-frame-bytes}).
  */
 public record ListenerProperties(
         @NotBlank @Pattern(regexp = "[a-z0-9-]+", message = "must match [a-z0-9-]+") String name,
         @NotNull @Min(0) @Max(65535) Integer port,
-        @DefaultValue("0.0.0.0") @NotBlank String bindAddress,
+        @DefaultValue("0.0.0.0") String bindAddress,
         @DefaultValue("broadcast") @NotNull Mode mode,
         @DefaultValue("false") boolean includeSender,
         @DefaultValue("line") @NotNull Framing framing,
-        @DefaultValue("65536") @Min(1) @Max(Integer.MAX_VALUE - 16) int maxFrameBytes,
-        @DefaultValue("10000") @Min(1) int maxConnections,
+        @DefaultValue("65536") int maxFrameBytes,
+        @DefaultValue("10000") int maxConnections,
         @Nullable String sslBundle) {
 
     /** The listener that runs when nothing is configured: {@code chat} on port 9000. */
