@@ -12,6 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.SmartLifecycle;
@@ -37,6 +39,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class ListenerRegistrar implements SmartLifecycle {
 
+    private static final Logger log = LoggerFactory.getLogger(ListenerRegistrar.class);
     private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
     private static final int ACCEPT_BACKLOG = 1024;
 
@@ -72,7 +75,12 @@ public class ListenerRegistrar implements SmartLifecycle {
             listeners.add(listener);
         }
         for (int i = 0; i < listeners.size(); i++) {
-            awaitBound(listeners.get(i), i);
+            GatewayListener listener = listeners.get(i);
+            awaitBound(listener, i);
+            ListenerProperties config = listener.properties();
+            log.info("Listener {} listening on {}:{} ({}, {} framing{})", config.name(), config.bindAddress(),
+                    listener.boundPort(), config.mode().name().toLowerCase(), config.framing().name().toLowerCase()
+                            .replace('_', '-'), config.tls() ? ", TLS" : "");
         }
         running = true;
     }

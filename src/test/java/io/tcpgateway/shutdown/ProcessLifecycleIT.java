@@ -1,0 +1,88 @@
+package io.tcpgateway.shutdown;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tcpgateway.support.GatewayProcess;
+import io.tcpgateway.support.TcpTestClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * CONTRACT sections 5 and 8 on the real process: SIGTERM drains (readiness OUT_OF_SERVICE at once,
+ * no new connections, BYE to every peer, closed within drain-timeout) and exits 0; a bad value exits
+ * non-zero naming the property.
+ */
+class ProcessLifecycleIT {
+
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void sigtermDrainsEveryPeerWithTheShutdownMessageAndExitsZero() throws Exception {
+        try (GatewayProcess gateway = GatewayProcess.start("--gateway.listeners[0].name=chat",
+                "--gateway.listeners[0].port=0", "--gateway.shutdown.drain-timeout=4s",
+                "--gateway.outbound.max-pending-bytes=64MB")) {
+            int port = gateway.awaitListenerPort("chat");
+            int http = gateway.awaitHttpPort();
+            assertThat(readiness(http)).isEqualTo(200);
+            try (TcpTestClient reader = TcpTestClient.connect(port);
+                    TcpTestClient stuck = TcpTestClient.connectNonReading(port);
+                    TcpTestClient sender = TcpTestClient.connect(port)) {
+                // Fill the stuck peer's socket buffers so its goodbye cannot be written: the drain then
+                // has to wait for drain-timeout, and readiness can be watched meanwhile.
+                byte[] chunk = ("x".repeat(1023) + "\n").repeat(1024).getBytes();
+                for (int i = 0; i < 8; i++) {
+                    sender.sendRaw(chunk);
+                }
+                for (int i = 0; i < 8 * 1024; i++) {
+                    reader.readLine();
+                }
+                long terminatedAt = System.nanoTime();
+                gateway.terminate();
+
+                assertThat(reader.readLine()).isEqualTo("BYE server shutting down");
+                reader.awaitClosedByServer();
+                await().atMost(Duration.ofSeconds(3)).until(() -> readiness(http) == 503);
+                assertThat(acceptsConnections(port)).as("listeners stop accepting").isFalse();
+
+                assertThat(gateway.awaitExit(Duration.ofSeconds(20))).isZero();
+                assertThat(Duration.ofNanos(System.nanoTime() - terminatedAt)).isLessThan(Duration.ofSeconds(15));
+                assertThat(gateway.output().split("reason=shutdown", -1)).as("all three peers closed for shutdown")
+                        .hasSize(4);
+                assertThat(gateway.output()).doesNotContain("reason=error");
+            }
+        }
+    }
+
+    @Test
+    void aBadValueExitsNonZeroNamingTheProperty() {
+        try (GatewayProcess gateway = GatewayProcess.start("--gateway.listeners[0].name=chat",
+                "--gateway.listeners[0].port=70000")) {
+            assertThat(gateway.awaitExit(Duration.ofSeconds(60))).isNotZero();
+            assertThat(gateway.output()).contains("gateway.listeners[0].port").contains("70000");
+        }
+    }
+
+    private static int readiness(int port) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        }
+        catch (Exception unreachable) {
+            return -1;
+        }
+    }
+
+    private static boolean acceptsConnections(int port) {
+        try (TcpTestClient late = TcpTestClient.connect(port)) {
+            return true;
+        }
+        catch (RuntimeException refused) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.tcpgateway.support;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The gateway as an operator runs it: {@code java -jar target/tcp-gateway.jar} in its own process,
+ * so signals and exit statuses are real. Its output is collected line by line.
+ */
+public final class GatewayProcess implements AutoCloseable {
+
+    private static final Pattern LISTENING = Pattern.compile("Listener (\\S+) listening on \\S+:(\\d+)");
+    private static final Pattern HTTP_PORT = Pattern.compile("Tomcat started on port (\\d+)");
+
+    private final Process process;
+    private final List<String> output = new CopyOnWriteArrayList<>();
+
+    private final Thread collector;
+
+    private GatewayProcess(Process process) {
+        this.process = process;
+        this.collector = Thread.ofPlatform().daemon().name("gateway-output").start(this::collectOutput);
+    }
+
+    public static GatewayProcess start(String... args) {
+        Path jar = Path.of("target", "tcp-gateway.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run the tests with ./mvnw verify");
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), "--server.port=0"));
+        command.addAll(List.of(args));
+        try {
+            return new GatewayProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private void collectOutput() {
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                output.add(line);
+            }
+        }
+        catch (IOException ended) {
+            // the process is gone
+        }
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public String output() {
+        return String.join("\n", output);
+    }
+
+    /** Waits for the listener's "listening" line and returns its bound port. */
+    public int awaitListenerPort(String listener) {
+        return Integer.parseInt(await().atMost(Duration.ofSeconds(60)).until(() -> find(LISTENING, listener), (port) -> port != null));
+    }
+
+    public int awaitHttpPort() {
+        return Integer.parseInt(await().atMost(Duration.ofSeconds(60)).until(() -> find(HTTP_PORT, null), (port) -> port != null));
+    }
+
+    private String find(Pattern pattern, String name) {
+        for (String line : output) {
+            Matcher matcher = pattern.matcher(line);
+            if (matcher.find()) {
+                if (name == null) {
+                    return matcher.group(1);
+                }
+                if (matcher.group(1).equals(name)) {
+                    return matcher.group(2);
+                }
+            }
+        }
+        if (!process.isAlive()) {
+            throw new IllegalStateException("gateway exited with " + process.exitValue() + ":\n" + output());
+        }
+        return null;
+    }
+
+    /**
+     * SIGTERM, as Kubernetes sends it. Sent with {@code kill}: {@link Process#destroy()} would also
+     * close our end of the output pipe, and the shutdown's log lines would be lost.
+     */
+    public void terminate() {
+        try {
+            new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid())).inheritIO().start().waitFor();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for the process to end and for its last output line to be collected. */
+    public int awaitExit(Duration timeout) {
+        await().atMost(timeout).until(() -> !process.isAlive() && !collector.isAlive());
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
