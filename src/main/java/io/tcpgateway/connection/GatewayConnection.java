@@ -34,6 +34,7 @@ public final class GatewayConnection extends TcpNetConnection {
     private final Socket socket;
     private final Peer peer;
     private @Nullable ReadBuffer readBuffer;
+    private long bytesCounted;
 
     GatewayConnection(Socket socket, GatewayListener listener, @Nullable ApplicationEventPublisher publisher,
             @Nullable String factoryName) {
@@ -56,6 +57,18 @@ public final class GatewayConnection extends TcpNetConnection {
             readBuffer = buffer;
         }
         return buffer;
+    }
+
+    /** Bytes read from the socket since the last call: the wire size of the frame just read. */
+    public int takeBytesRead() {
+        ReadBuffer buffer = readBuffer;
+        if (buffer == null) {
+            return 0;
+        }
+        long total = buffer.bytesRead();
+        int delta = (int) (total - bytesCounted);
+        bytesCounted = total;
+        return delta;
     }
 
     OutputStream socketOutputStream() throws IOException {

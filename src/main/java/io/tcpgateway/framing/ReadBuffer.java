@@ -18,6 +18,7 @@ public final class ReadBuffer extends InputStream {
     private byte[] buf;
     private int pos;
     private int limit;
+    private long bytesRead;
 
     public ReadBuffer(InputStream in) {
         this.in = in;
@@ -39,6 +40,7 @@ public final class ReadBuffer extends InputStream {
             int pending = in.available();
             if (pending > 0) {
                 limit = Math.max(0, in.read(buf, 0, Math.min(pending, buf.length)));
+                bytesRead += limit;
                 return limit > 0 || fill();
             }
             buf = null; // nothing pending: do not hold a buffer while blocked
@@ -55,7 +57,18 @@ public final class ReadBuffer extends InputStream {
             int n = in.read(buf, 1, Math.min(pending, SIZE - 1));
             limit += Math.max(0, n);
         }
+        bytesRead += limit;
         return true;
+    }
+
+    /** Bytes taken from the underlying stream so far (framing included; after TLS decryption). */
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    /** Whether a buffer is held right now (none while the reader waits for an idle peer). */
+    boolean holdsBuffer() {
+        return buf != null;
     }
 
     int remaining() {

@@ -23,11 +23,13 @@ final class GatewayMessageMapper extends TcpMessageMapper {
     @Override
     public @Nullable Message<?> toMessage(TcpConnection connection, @Nullable Map<String, Object> headers) {
         Object payload = connection.getPayload();
-        Peer peer = ((GatewayConnection) connection).peer();
+        GatewayConnection gatewayConnection = (GatewayConnection) connection;
+        Peer peer = gatewayConnection.peer();
+        int wireBytes = gatewayConnection.takeBytesRead();
         if (!(payload instanceof byte[] frame) || !peer.acceptsInput()) {
             return null;
         }
-        peer.recordRead(frame.length);
+        peer.recordRead(wireBytes);
         return new GenericMessage<>(frame, Map.of(IpHeaders.CONNECTION_ID, connection.getConnectionId(),
                 PEER_HEADER, peer));
     }

@@ -3,10 +3,13 @@ package io.tcpgateway.listener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tcpgateway.connection.CloseReason;
+import io.tcpgateway.connection.Peer;
 import io.tcpgateway.connection.PeerRegistry;
 import io.tcpgateway.support.GatewayPorts;
 import io.tcpgateway.support.TcpTestClient;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -143,6 +146,50 @@ class ModesAndFramingIT {
             client.sendLine("loopback");
             assertThat(client.readLine()).isEqualTo("loopback");
         }
+    }
+
+    @Test
+    void theRegistryTracksEachPeerFromOpenToCloseWithItsCounters() {
+        Peer peer;
+        try (TcpTestClient client = TcpTestClient.connect(port("echo"))) {
+            peer = await().until(() -> registry.all().stream()
+                    .filter((p) -> p.remotePort() == client.socket().getLocalPort()).findFirst().orElse(null),
+                    java.util.Objects::nonNull);
+            assertThat(peer.id()).matches("[A-Za-z0-9_-]{1,16}");
+            assertThat(peer.listener().name()).isEqualTo("echo");
+            assertThat(peer.remoteAddress()).isEqualTo("127.0.0.1");
+            assertThat(peer.connectedAt()).isBeforeOrEqualTo(Instant.now());
+            client.sendLine("abc");
+            client.sendRaw("de\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(client.readLine()).isEqualTo("abc");
+            assertThat(client.readLine()).isEqualTo("de");
+            await().until(() -> peer.framesOut() == 2);
+            assertThat(peer.framesIn()).isEqualTo(2);
+            assertThat(peer.bytesIn()).as("wire bytes, framing included").isEqualTo(4 + 4);
+            assertThat(peer.bytesOut()).isEqualTo(4 + 3);
+            assertThat(peer.pendingBytes()).isZero();
+            assertThat(peer.lastReadAtMillis()).isGreaterThanOrEqualTo(peer.connectedAt().toEpochMilli());
+            assertThat(peer.lastWriteAtMillis()).isGreaterThanOrEqualTo(peer.lastReadAtMillis());
+            assertThat(registry.find(peer.id())).containsSame(peer);
+        }
+        await().until(() -> registry.find(peer.id()).isEmpty());
+        assertThat(peer.closeReason()).isEqualTo(CloseReason.PEER);
+        assertThat(peer.closedAt()).isNotNull();
+        assertThat(registry.closed()).first().isSameAs(peer);
+    }
+
+    @Test
+    void connectionIdsAreUniqueForTheLifeOfTheProcess() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            try (TcpTestClient client = TcpTestClient.connect(port("echo"))) {
+                client.sendLine("id?");
+                client.readLine();
+                ids.add(registry.all().stream().filter((p) -> p.remotePort() == client.socket().getLocalPort())
+                        .findFirst().orElseThrow().id());
+            }
+        }
+        assertThat(ids).hasSize(50);
     }
 
     private void awaitPeers(String listener, int count) {

@@ -1,0 +1,101 @@
+package io.tcpgateway.framing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tcpgateway.config.Framing;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
+
+/** The codecs on their own: round trips, limits, and how a stream may end. */
+class FrameCodecTest {
+
+    @Test
+    void everyFramingRoundTripsPayloadsThatSpanManyReadBuffers() throws IOException {
+        byte[] big = new byte[3 * ReadBuffer.SIZE + 17];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (byte) ('a' + i % 26);
+        }
+        for (Framing framing : Framing.values()) {
+            FrameCodec codec = FrameCodec.of(framing, 1 << 20);
+            InputStream in = new ReadBuffer(stream(concat(codec.encode(big), codec.encode(new byte[0]), codec.encode(bytes("x")))));
+            assertThat(codec.deserialize(in)).as(framing.name()).isEqualTo(big);
+            assertThat(codec.deserialize(in)).as(framing.name()).isEmpty();
+            assertThat(codec.deserialize(in)).as(framing.name()).isEqualTo(bytes("x"));
+            assertThatThrownBy(() -> codec.deserialize(in)).as(framing.name()).isInstanceOf(SoftEndOfStreamException.class);
+        }
+    }
+
+    @Test
+    void lineFramingDropsOnlyACarriageReturnRightBeforeTheLineFeed() throws IOException {
+        FrameCodec codec = FrameCodec.of(Framing.LINE, 100);
+        InputStream in = new ReadBuffer(stream(bytes("a\r\nb\rc\n\r\n")));
+        assertThat(codec.deserialize(in)).isEqualTo(bytes("a"));
+        assertThat(codec.deserialize(in)).isEqualTo(bytes("b\rc"));
+        assertThat(codec.deserialize(in)).isEmpty();
+    }
+
+    @Test
+    void framesOverTheLimitAreRefused() {
+        assertThatThrownBy(() -> FrameCodec.of(Framing.LINE, 4).deserialize(stream(bytes("12345\n"))))
+                .isInstanceOf(FrameTooLargeException.class);
+        assertThatThrownBy(() -> FrameCodec.of(Framing.STX_ETX, 4).deserialize(stream(bytes("\u000212345\u0003"))))
+                .isInstanceOf(FrameTooLargeException.class);
+        assertThatThrownBy(() -> FrameCodec.of(Framing.LENGTH_PREFIX, 4)
+                .deserialize(stream(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff})))
+                .isInstanceOf(FrameTooLargeException.class).hasMessageContaining("4294967295");
+    }
+
+    @Test
+    void aStreamEndingInsideAFrameIsAnErrorNotAnOrderlyClose() {
+        for (Framing framing : Framing.values()) {
+            FrameCodec codec = FrameCodec.of(framing, 100);
+            byte[] wire = codec.encode(bytes("hello"));
+            byte[] cut = java.util.Arrays.copyOf(wire, wire.length - 1);
+            assertThatThrownBy(() -> codec.deserialize(stream(cut))).as(framing.name())
+                    .isInstanceOf(IOException.class).isNotInstanceOf(SoftEndOfStreamException.class);
+        }
+    }
+
+    @Test
+    void stxEtxRejectsBytesBeforeTheStartOfAFrame() {
+        assertThatThrownBy(() -> FrameCodec.of(Framing.STX_ETX, 100).deserialize(stream(bytes("x\u0002a\u0003"))))
+                .isInstanceOf(InvalidFrameException.class);
+    }
+
+    @Test
+    void theReadBufferHoldsNoMemoryOnceItHasBeenDrained() throws IOException {
+        ReadBuffer buffer = new ReadBuffer(stream(bytes("one\n")));
+        FrameCodec codec = FrameCodec.of(Framing.LINE, 100);
+        assertThat(codec.deserialize(buffer)).isEqualTo(bytes("one"));
+        assertThat(buffer.bytesRead()).isEqualTo(4);
+        assertThatThrownBy(() -> codec.deserialize(buffer)).isInstanceOf(SoftEndOfStreamException.class);
+        assertThat(buffer.holdsBuffer()).isFalse();
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static InputStream stream(byte[] bytes) {
+        return new ByteArrayInputStream(bytes);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int length = 0;
+        for (byte[] part : parts) {
+            length += part.length;
+        }
+        byte[] all = new byte[length];
+        int at = 0;
+        for (byte[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        return all;
+    }
+}
