@@ -4,6 +4,7 @@ import io.tcpgateway.framing.FrameTooLargeException;
 import io.tcpgateway.framing.InvalidFrameException;
 import io.tcpgateway.framing.ReadBuffer;
 import io.tcpgateway.listener.GatewayListener;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -94,7 +95,8 @@ public final class GatewayConnection extends TcpNetConnection {
             peer.closeAfter(INVALID_FRAME, CloseReason.ERROR, peer.listener().errorLinger());
             return true;
         }
-        peer.markClosed(cause instanceof SoftEndOfStreamException ? CloseReason.PEER : CloseReason.ofIoFailure(cause));
+        boolean endOfStream = cause instanceof SoftEndOfStreamException || cause instanceof EOFException;
+        peer.markClosed(endOfStream ? CloseReason.PEER : CloseReason.ofIoFailure(cause));
         return super.handleReadException(exception);
     }
 

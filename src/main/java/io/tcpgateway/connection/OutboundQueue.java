@@ -62,6 +62,14 @@ final class OutboundQueue {
         startWriter();
     }
 
+    /** Drops whatever is still queued: the connection is closed and nothing more will be written. */
+    void discard() {
+        byte[] frame;
+        while ((frame = frames.poll()) != null) {
+            pendingBytes.addAndGet(-frame.length);
+        }
+    }
+
     private void startWriter() {
         if (writing.compareAndSet(false, true)) {
             try {

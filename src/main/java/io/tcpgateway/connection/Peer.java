@@ -86,6 +86,14 @@ public final class Peer {
         if (closedAt == 0) {
             closedAt = System.currentTimeMillis();
         }
+        outbound.discard();
+    }
+
+    /** What is remembered of a closed connection: plain values, none of its buffers or sockets. */
+    ClosedPeer toClosed() {
+        return new ClosedPeer(id, listener.name(), remoteAddress, remotePort, connectedAt(),
+                Instant.ofEpochMilli(lastReadAt), Instant.ofEpochMilli(lastWriteAt), framesIn, framesOut, bytesIn,
+                bytesOut, closedAt(), closeReason());
     }
 
     /** Called by the message mapper for every frame read: the sign of life the heartbeat looks at. */

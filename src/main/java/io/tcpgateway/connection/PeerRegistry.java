@@ -32,7 +32,7 @@ public class PeerRegistry {
     static final int CLOSED_HISTORY = 1000;
 
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
-    private final Deque<Peer> closedHistory = new ArrayDeque<>();
+    private final Deque<ClosedPeer> closedHistory = new ArrayDeque<>();
 
     @EventListener
     void onOpen(TcpConnectionOpenEvent event) {
@@ -95,7 +95,7 @@ public class PeerRegistry {
 
     private void remember(Peer peer) {
         synchronized (closedHistory) {
-            closedHistory.addFirst(peer);
+            closedHistory.addFirst(peer.toClosed());
             if (closedHistory.size() > CLOSED_HISTORY) {
                 closedHistory.removeLast();
             }
@@ -103,7 +103,7 @@ public class PeerRegistry {
     }
 
     /** The most recently closed connections, newest first. */
-    public List<Peer> closed() {
+    public List<ClosedPeer> closed() {
         synchronized (closedHistory) {
             return List.copyOf(closedHistory);
         }

@@ -1,6 +1,7 @@
 package io.tcpgateway.framing;
 
 import io.tcpgateway.config.Framing;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import org.springframework.core.serializer.Deserializer;
@@ -42,8 +43,9 @@ public abstract class FrameCodec implements Deserializer<byte[]> {
         return new SoftEndOfStreamException("Stream closed between frames");
     }
 
+    /** The peer closed with a frame half sent: an orderly close for the peer, the partial frame is dropped. */
     protected static IOException truncated() {
-        return new IOException("Stream closed in the middle of a frame");
+        return new EOFException("Stream closed in the middle of a frame");
     }
 
     /** Reads up to (not including) {@code delimiter}, consuming it; null when the stream ends first. */

@@ -163,10 +163,10 @@ class LimitsAndBadInputIT {
     }
 
     private long rejectedCount() {
-        return registry.closed().stream().filter((peer) -> peer.closeReason() == CloseReason.REJECTED).count();
+        return registry.closed().stream().filter((peer) -> peer.reason() == CloseReason.REJECTED).count();
     }
 
     private void assertClosedWith(CloseReason reason) {
-        await().until(() -> registry.closed().stream().anyMatch((peer) -> peer.closeReason() == reason));
+        await().until(() -> registry.closed().stream().anyMatch((peer) -> peer.reason() == reason));
     }
 }

@@ -175,7 +175,26 @@ class ModesAndFramingIT {
         await().until(() -> registry.find(peer.id()).isEmpty());
         assertThat(peer.closeReason()).isEqualTo(CloseReason.PEER);
         assertThat(peer.closedAt()).isNotNull();
-        assertThat(registry.closed()).first().isSameAs(peer);
+        assertThat(registry.closed()).first().satisfies((closed) -> {
+            assertThat(closed.id()).isEqualTo(peer.id());
+            assertThat(closed.reason()).isEqualTo(CloseReason.PEER);
+            assertThat(closed.framesIn()).isEqualTo(2);
+            assertThat(closed.closedAt()).isEqualTo(peer.closedAt());
+        });
+    }
+
+    @Test
+    void aPeerClosingInTheMiddleOfAFrameIsAnOrdinaryClose() {
+        Peer peer;
+        try (TcpTestClient client = TcpTestClient.connect(port("echo"))) {
+            peer = await().until(() -> registry.all().stream()
+                    .filter((p) -> p.remotePort() == client.socket().getLocalPort()).findFirst().orElse(null),
+                    java.util.Objects::nonNull);
+            client.sendRaw("half a line".getBytes(StandardCharsets.US_ASCII));
+        }
+        await().until(() -> peer.closeReason() != null && registry.find(peer.id()).isEmpty());
+        assertThat(peer.closeReason()).isEqualTo(CloseReason.PEER);
+        assertThat(peer.framesIn()).isZero();
     }
 
     @Test

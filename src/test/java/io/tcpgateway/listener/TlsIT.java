@@ -64,8 +64,8 @@ class TlsIT {
             plainOnTls.sendLine("hello in clear text");
             plainOnTls.awaitClosedByServer();
         }
-        await().until(() -> registry.closed().stream().anyMatch((peer) -> peer.listener().name().equals("secure")
-                && peer.closeReason() == CloseReason.ERROR));
+        await().until(() -> registry.closed().stream().anyMatch((peer) -> peer.listener().equals("secure")
+                && peer.reason() == CloseReason.ERROR));
         try (TcpTestClient plain = TcpTestClient.connect(GatewayPorts.of(registrar, "plain"))) {
             plain.sendLine("unaffected");
             assertThat(plain.readLine()).isEqualTo("unaffected");
