@@ -15,6 +15,7 @@ import org.springframework.validation.annotation.Validated;
  * @param heartbeat liveness of peers
  * @param outbound per-connection outbound flow control
  * @param shutdown graceful shutdown
+ * @param admin the management API
  */
 @Validated
 @ConfigurationProperties("gateway")
@@ -22,13 +23,15 @@ public record GatewayProperties(
         List<@Valid ListenerProperties> listeners,
         @Valid @DefaultValue HeartbeatProperties heartbeat,
         @Valid @DefaultValue OutboundProperties outbound,
-        @Valid @DefaultValue ShutdownProperties shutdown) {
+        @Valid @DefaultValue ShutdownProperties shutdown,
+        @Valid @DefaultValue AdminProperties admin) {
 
     public GatewayProperties(@Nullable List<ListenerProperties> listeners, HeartbeatProperties heartbeat,
-            OutboundProperties outbound, ShutdownProperties shutdown) {
+            OutboundProperties outbound, ShutdownProperties shutdown, AdminProperties admin) {
         this.listeners = (listeners == null) ? List.of(ListenerProperties.defaultChat()) : List.copyOf(listeners);
         this.heartbeat = heartbeat;
         this.outbound = outbound;
         this.shutdown = shutdown;
+        this.admin = admin;
     }
 }

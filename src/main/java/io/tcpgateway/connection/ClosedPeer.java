@@ -6,7 +6,7 @@ import java.time.Instant;
  * A closed connection as the registry's history remembers it: the final figures and why it closed.
  * A record of values, so a thousand of them hold no sockets, buffers or queued frames.
  */
-public record ClosedPeer(String id, String listener, String remoteAddress, int remotePort, Instant connectedAt,
+public record ClosedPeer(String id, long sequence, String listener, String remoteAddress, int remotePort, Instant connectedAt,
         Instant lastReadAt, Instant lastWriteAt, long framesIn, long framesOut, long bytesIn, long bytesOut,
         Instant closedAt, CloseReason reason) {
 }

@@ -13,7 +13,11 @@ final class ConnectionIds {
     private ConnectionIds() {
     }
 
-    static String next() {
-        return "c" + Long.toString(SEQUENCE.incrementAndGet(), 36);
+    static long nextSequence() {
+        return SEQUENCE.incrementAndGet();
+    }
+
+    static String id(long sequence) {
+        return "c" + Long.toString(sequence, 36);
     }
 }

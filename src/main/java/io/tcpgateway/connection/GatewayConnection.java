@@ -41,7 +41,7 @@ public final class GatewayConnection extends TcpNetConnection {
             @Nullable String factoryName) {
         super(socket, true, false, publisher, factoryName);
         this.socket = socket;
-        this.peer = new Peer(ConnectionIds.next(), listener, this, socket.getInetAddress().getHostAddress(),
+        this.peer = new Peer(ConnectionIds.nextSequence(), listener, this, socket.getInetAddress().getHostAddress(),
                 socket.getPort());
         setNoReadErrorOnClose(true); // the registry logs every close with its reason; no stack traces per peer
     }

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Peer {
 
+    private final long sequence;
     private final String id;
     private final GatewayListener listener;
     private final GatewayConnection connection;
@@ -32,8 +33,9 @@ public final class Peer {
     private volatile long bytesOut;
     private volatile long closedAt;
 
-    Peer(String id, GatewayListener listener, GatewayConnection connection, String remoteAddress, int remotePort) {
-        this.id = id;
+    Peer(long sequence, GatewayListener listener, GatewayConnection connection, String remoteAddress, int remotePort) {
+        this.sequence = sequence;
+        this.id = ConnectionIds.id(sequence);
         this.listener = listener;
         this.connection = connection;
         this.remoteAddress = remoteAddress;
@@ -91,7 +93,7 @@ public final class Peer {
 
     /** What is remembered of a closed connection: plain values, none of its buffers or sockets. */
     ClosedPeer toClosed() {
-        return new ClosedPeer(id, listener.name(), remoteAddress, remotePort, connectedAt(),
+        return new ClosedPeer(id, sequence, listener.name(), remoteAddress, remotePort, connectedAt(),
                 Instant.ofEpochMilli(lastReadAt), Instant.ofEpochMilli(lastWriteAt), framesIn, framesOut, bytesIn,
                 bytesOut, closedAt(), closeReason());
     }
@@ -101,12 +103,14 @@ public final class Peer {
         lastReadAt = System.currentTimeMillis();
         framesIn++;
         bytesIn += bytes;
+        listener.stats().frameRead(bytes);
     }
 
     void recordWrite(int bytes, int frames) {
         lastWriteAt = System.currentTimeMillis();
         framesOut += frames;
         bytesOut += bytes;
+        listener.stats().framesWritten(frames, bytes);
     }
 
     void admit() {
@@ -128,6 +132,11 @@ public final class Peer {
 
     public String id() {
         return id;
+    }
+
+    /** Order of arrival: a larger sequence connected later. */
+    public long sequence() {
+        return sequence;
     }
 
     public GatewayListener listener() {

@@ -1,5 +1,6 @@
 package io.tcpgateway.connection;
 
+import io.tcpgateway.config.GatewayProperties;
 import io.tcpgateway.listener.GatewayListener;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -28,11 +29,13 @@ public class PeerRegistry {
     private static final Logger log = LoggerFactory.getLogger(PeerRegistry.class);
     private static final byte[] SERVER_FULL = "ERROR server full".getBytes(StandardCharsets.US_ASCII);
 
-    /** How many closed connections are remembered for the admin API. */
-    static final int CLOSED_HISTORY = 1000;
-
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
     private final Deque<ClosedPeer> closedHistory = new ArrayDeque<>();
+    private final int closedHistorySize;
+
+    public PeerRegistry(GatewayProperties properties) {
+        this.closedHistorySize = properties.admin().closedHistory();
+    }
 
     @EventListener
     void onOpen(TcpConnectionOpenEvent event) {
@@ -50,6 +53,7 @@ public class PeerRegistry {
 
     private void opened(Peer peer) {
         GatewayListener listener = peer.listener();
+        listener.stats().connectionOpened();
         if (!listener.tryAdmit()) {
             // Accepted by the kernel already: tell the client why before closing it.
             peer.closeAfter(SERVER_FULL, CloseReason.REJECTED, listener.errorLinger());
@@ -71,6 +75,7 @@ public class PeerRegistry {
             peer.listener().detach(peer);
         }
         if (wasLive || peer.closeReason() == CloseReason.REJECTED) {
+            peer.listener().stats().connectionClosed(peer.closeReason());
             remember(peer);
             logLine("Connection closed", peer, true);
         }
@@ -96,7 +101,7 @@ public class PeerRegistry {
     private void remember(Peer peer) {
         synchronized (closedHistory) {
             closedHistory.addFirst(peer.toClosed());
-            if (closedHistory.size() > CLOSED_HISTORY) {
+            if (closedHistory.size() > closedHistorySize) {
                 closedHistory.removeLast();
             }
         }

@@ -4,6 +4,7 @@ import io.tcpgateway.config.Framing;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.serializer.Deserializer;
 import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 
@@ -35,6 +36,14 @@ public abstract class FrameCodec implements Deserializer<byte[]> {
     }
 
     protected abstract byte[] read(ReadBuffer in) throws IOException;
+
+    /**
+     * Why this framing cannot carry the payload as one frame (e.g. a line feed in a line), or null
+     * when it can. Frames read from clients always can; this is for text an operator sends.
+     */
+    public @Nullable String cannotCarry(byte[] payload) {
+        return null;
+    }
 
     /** The payload as it goes on the wire, framing included. Encoded once, shared by every receiver. */
     public abstract byte[] encode(byte[] payload);

@@ -31,6 +31,16 @@ final class LineCodec extends FrameCodec {
     }
 
     @Override
+    public String cannotCarry(byte[] payload) {
+        for (byte b : payload) {
+            if (b == LF) {
+                return "it contains a line feed, which ends a frame in line framing";
+            }
+        }
+        return null;
+    }
+
+    @Override
     public byte[] encode(byte[] payload) {
         byte[] wire = Arrays.copyOf(payload, payload.length + 1);
         wire[payload.length] = LF;

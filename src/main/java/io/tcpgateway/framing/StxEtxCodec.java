@@ -29,6 +29,16 @@ final class StxEtxCodec extends FrameCodec {
     }
 
     @Override
+    public String cannotCarry(byte[] payload) {
+        for (byte b : payload) {
+            if (b == ETX) {
+                return "it contains ETX (0x03), which ends a frame in stx-etx framing";
+            }
+        }
+        return null;
+    }
+
+    @Override
     public byte[] encode(byte[] payload) {
         byte[] wire = new byte[payload.length + 2];
         wire[0] = STX;

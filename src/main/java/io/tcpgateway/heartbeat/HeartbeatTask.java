@@ -49,7 +49,7 @@ public class HeartbeatTask implements SmartLifecycle {
             }
             else if (now - peer.lastWriteAtMillis() >= intervalMillis && peer.pendingBytes() == 0) {
                 if (peer.sendPayload(ping)) {
-                    peer.listener().heartbeatSent();
+                    peer.listener().stats().heartbeatSent();
                 }
             }
         }

@@ -11,7 +11,6 @@ import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 /** One configured listener at run time: its settings, its codec, its live peers and its server socket. */
 public final class GatewayListener {
@@ -25,8 +24,9 @@ public final class GatewayListener {
     private final ConnectionExecutors executors;
     private final Set<Peer> peers = ConcurrentHashMap.newKeySet();
     private final AtomicInteger admitted = new AtomicInteger();
-    private final LongAdder heartbeatsSent = new LongAdder();
+    private final ListenerStats stats = new ListenerStats();
     private volatile GatewayServerConnectionFactory connectionFactory;
+    private volatile boolean draining;
 
     GatewayListener(ListenerProperties properties, long maxPendingBytes, ConnectionExecutors executors) {
         this.properties = properties;
@@ -78,6 +78,11 @@ public final class GatewayListener {
         return factory != null && factory.isListening();
     }
 
+    /** True once the shutdown drain has stopped this listener accepting. */
+    public boolean isDraining() {
+        return draining;
+    }
+
     /** True once the accept loop has ended, e.g. because the port could not be bound. */
     boolean acceptLoopEnded() {
         GatewayServerConnectionFactory factory = connectionFactory;
@@ -86,6 +91,7 @@ public final class GatewayListener {
 
     /** Stops accepting new connections; open ones are untouched. */
     public void stopAccepting() {
+        draining = true;
         GatewayServerConnectionFactory factory = connectionFactory;
         if (factory != null) {
             factory.stopAccepting();
@@ -97,12 +103,8 @@ public final class GatewayListener {
         return Collections.unmodifiableSet(peers);
     }
 
-    public void heartbeatSent() {
-        heartbeatsSent.increment();
-    }
-
-    public long heartbeatsSent() {
-        return heartbeatsSent.sum();
+    public ListenerStats stats() {
+        return stats;
     }
 
     /** Takes one of the {@code max-connections} slots; false when the listener is full. */

@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tcpgateway.metrics.ListenerMetrics;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ssl.SslBundle;
@@ -47,15 +50,17 @@ public class ListenerRegistrar implements SmartLifecycle {
     private final IntegrationFlowContext flowContext;
     private final ConnectionExecutors executors;
     private final SslBundles sslBundles;
+    private final ObjectProvider<MeterRegistry> meterRegistry;
     private final List<GatewayListener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean running;
 
     public ListenerRegistrar(GatewayProperties properties, IntegrationFlowContext flowContext,
-            ConnectionExecutors executors, SslBundles sslBundles) {
+            ConnectionExecutors executors, SslBundles sslBundles, ObjectProvider<MeterRegistry> meterRegistry) {
         this.properties = properties;
         this.flowContext = flowContext;
         this.executors = executors;
         this.sslBundles = sslBundles;
+        this.meterRegistry = meterRegistry;
     }
 
     /** Every listener, in configuration order. */
@@ -91,6 +96,7 @@ public class ListenerRegistrar implements SmartLifecycle {
         SslBundle bundle = config.tls() ? TlsSocketFactories.bundleFor(config, index, sslBundles) : null;
         GatewayServerConnectionFactory factory = connectionFactory(listener, bundle);
         listener.bind(factory);
+        meterRegistry.ifAvailable((registry) -> ListenerMetrics.bind(listener, registry));
 
         IntegrationFlowBuilder flow = IntegrationFlow
                 .from(Tcp.inboundAdapter(factory).id("listener-" + config.name() + "-inbound"))

@@ -35,7 +35,7 @@ class HeartbeatIT {
     void aQuietConnectionIsSentTheConfiguredPing() {
         try (TcpTestClient client = TcpTestClient.connect(GatewayPorts.of(registrar, "chat"))) {
             assertThat(client.readLine()).isEqualTo("ARE-YOU-THERE");
-            assertThat(registrar.listener("chat").heartbeatsSent()).isPositive();
+            assertThat(registrar.listener("chat").stats().heartbeatsSent()).isPositive();
         }
     }
 

@@ -1,0 +1,67 @@
+package io.tcpgateway.admin;
+
+import io.tcpgateway.config.AdminProperties;
+import io.tcpgateway.config.GatewayProperties;
+import jakarta.servlet.DispatcherType;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Who may call the management server. Health (every group), info and prometheus are open, for
+ * probes and scrapers; everything else needs HTTP Basic as {@code gateway.admin.username}. The API is
+ * stateless and meant for {@code curl} and scripts, so there are no sessions and no CSRF tokens
+ * (no browser session exists for a forged request to ride on). The TCP listeners are not affected.
+ */
+@Configuration(proxyBeanMethods = false)
+public class AdminSecurityConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminSecurityConfiguration.class);
+
+    @Bean
+    SecurityFilterChain managementSecurity(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests((requests) -> requests
+                .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll() // so a 401/404 keeps Boot's JSON body
+                .requestMatchers(EndpointRequest.to("health", "info", "prometheus")).permitAll()
+                .anyRequest().authenticated())
+                .httpBasic(Customizer.withDefaults())
+                .csrf((csrf) -> csrf.disable())
+                .sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+        return http.build();
+    }
+
+    /** Basic auth checks the password on every call: a cost of 8 keeps that near a millisecond. */
+    @Bean
+    PasswordEncoder adminPasswordEncoder() {
+        return new BCryptPasswordEncoder(8);
+    }
+
+    @Bean
+    UserDetailsService adminUser(GatewayProperties properties, PasswordEncoder encoder) {
+        AdminProperties admin = properties.admin();
+        String password = admin.hasPassword() ? admin.password() : generatedPassword(admin.username());
+        return new InMemoryUserDetailsManager(User.withUsername(admin.username())
+                .password(encoder.encode(password)).roles("ADMIN").build());
+    }
+
+    private static String generatedPassword(String username) {
+        byte[] random = new byte[18];
+        new SecureRandom().nextBytes(random);
+        String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        log.warn("No GATEWAY_ADMIN_PASSWORD set; the management API password for user '{}' is: {}", username, password);
+        return password;
+    }
+}

@@ -1,0 +1,24 @@
+package io.tcpgateway.config;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The management API ({@code gateway.admin.*}).
+ *
+ * @param username HTTP Basic user for every management call except health, info and prometheus
+ * @param password its password; set it with the environment variable {@code GATEWAY_ADMIN_PASSWORD}.
+ *     When unset, a random one is generated and logged once at start-up
+ * @param closedHistory how many closed connections {@code GET /actuator/connections?state=closed} remembers
+ */
+public record AdminProperties(
+        @DefaultValue("admin") @NotBlank String username,
+        @Nullable String password,
+        @DefaultValue("1000") @Min(0) int closedHistory) {
+
+    public boolean hasPassword() {
+        return password != null && !password.isEmpty();
+    }
+}

@@ -1,0 +1,77 @@
+package io.tcpgateway.listener;
+
+import io.tcpgateway.connection.CloseReason;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A listener's running totals, added to where the bytes move (the reader, the writer, the registry)
+ * and read by the metrics. LongAdders: many connections add at once without contending.
+ */
+public final class ListenerStats {
+
+    private final LongAdder opened = new LongAdder();
+    private final Map<CloseReason, LongAdder> closed = new EnumMap<>(CloseReason.class);
+    private final LongAdder framesIn = new LongAdder();
+    private final LongAdder framesOut = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder heartbeatsSent = new LongAdder();
+
+    ListenerStats() {
+        for (CloseReason reason : CloseReason.values()) {
+            closed.put(reason, new LongAdder());
+        }
+    }
+
+    public void connectionOpened() {
+        opened.increment();
+    }
+
+    public void connectionClosed(CloseReason reason) {
+        closed.get(reason).increment();
+    }
+
+    public void frameRead(int bytes) {
+        framesIn.increment();
+        bytesIn.add(bytes);
+    }
+
+    public void framesWritten(int frames, int bytes) {
+        framesOut.add(frames);
+        bytesOut.add(bytes);
+    }
+
+    public void heartbeatSent() {
+        heartbeatsSent.increment();
+    }
+
+    public long opened() {
+        return opened.sum();
+    }
+
+    public long closed(CloseReason reason) {
+        return closed.get(reason).sum();
+    }
+
+    public long framesIn() {
+        return framesIn.sum();
+    }
+
+    public long framesOut() {
+        return framesOut.sum();
+    }
+
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    public long heartbeatsSent() {
+        return heartbeatsSent.sum();
+    }
+}

@@ -1,0 +1,242 @@
+package io.tcpgateway.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tcpgateway.connection.PeerRegistry;
+import io.tcpgateway.listener.ListenerRegistrar;
+import io.tcpgateway.support.AdminClient;
+import io.tcpgateway.support.AdminClient.Response;
+import io.tcpgateway.support.GatewayPorts;
+import io.tcpgateway.support.TcpTestClient;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/** CONTRACT section 6, row by row, over real HTTP on the management port and real TCP clients. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "gateway.admin.password=test-secret",
+        "gateway.listeners[0].name=chat", "gateway.listeners[0].port=0",
+        "gateway.listeners[1].name=echo", "gateway.listeners[1].port=0", "gateway.listeners[1].mode=echo",
+        "gateway.listeners[1].framing=length-prefix" })
+class AdminApiIT {
+
+    @LocalServerPort
+    int managementPort;
+
+    @Autowired
+    ListenerRegistrar registrar;
+
+    @Autowired
+    PeerRegistry registry;
+
+    AdminClient admin;
+    final List<TcpTestClient> clients = new ArrayList<>();
+
+    @BeforeEach
+    void adminClient() {
+        admin = AdminClient.as(managementPort, "admin", "test-secret");
+    }
+
+    @AfterEach
+    void closeClients() {
+        clients.forEach(TcpTestClient::close);
+        await().until(() -> registry.size() == 0);
+    }
+
+    @Test
+    void healthInfoAndPrometheusAreOpenAndEverythingElseNeedsTheAdminCredentials() {
+        AdminClient anonymous = AdminClient.anonymous(managementPort);
+        for (String open : List.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness",
+                "/actuator/info", "/actuator/prometheus")) {
+            assertThat(anonymous.get(open).status()).as(open).isEqualTo(200);
+        }
+        assertThat(anonymous.get("/actuator/info").json().at("/build/version").asString()).isNotBlank();
+        assertThat(anonymous.get("/actuator/gateway").status()).isEqualTo(401);
+        assertThat(anonymous.get("/actuator/connections").status()).isEqualTo(401);
+        assertThat(anonymous.delete("/actuator/connections/c1").status()).isEqualTo(401);
+        assertThat(anonymous.post("/actuator/broadcast", "{\"message\":\"x\"}").status()).isEqualTo(401);
+        AdminClient wrong = AdminClient.as(managementPort, "admin", "guess");
+        assertThat(wrong.get("/actuator/gateway").status()).isEqualTo(401);
+        assertThat(wrong.post("/actuator/broadcast", "{\"message\":\"x\"}").status()).isEqualTo(401);
+        assertThat(AdminClient.as(managementPort, "root", "test-secret").get("/actuator/gateway").status()).isEqualTo(401);
+        assertThat(admin.get("/actuator/gateway").status()).isEqualTo(200);
+    }
+
+    @Test
+    void readinessIncludesTheListenersAndLivenessDoesNot() {
+        JsonNode readiness = admin.get("/actuator/health/readiness").json();
+        assertThat(readiness.at("/status").asString()).isEqualTo("UP");
+        assertThat(readiness.at("/components/listeners/status").asString()).isEqualTo("UP");
+        assertThat(readiness.at("/components/readinessState/status").asString()).isEqualTo("UP");
+        assertThat(admin.get("/actuator/health/liveness").json().at("/components/listeners").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void gatewayDescribesListenersWithTheirBoundPortsConnectionsAndUptime() {
+        connect("chat");
+        connect("chat");
+        connect("echo");
+        await().until(() -> registry.size() == 3);
+        JsonNode gateway = admin.get("/actuator/gateway").json();
+        assertThat(gateway.at("/connections").asInt()).isEqualTo(3);
+        assertThat(gateway.at("/uptime").asString()).startsWith("PT");
+        JsonNode chat = gateway.at("/listeners/0");
+        assertThat(chat.at("/name").asString()).isEqualTo("chat");
+        assertThat(chat.at("/port").asInt()).isEqualTo(GatewayPorts.of(registrar, "chat")).isPositive();
+        assertThat(chat.at("/mode").asString()).isEqualTo("broadcast");
+        assertThat(chat.at("/framing").asString()).isEqualTo("line");
+        assertThat(chat.at("/running").asBoolean()).isTrue();
+        assertThat(chat.at("/connections").asInt()).isEqualTo(2);
+        JsonNode echo = gateway.at("/listeners/1");
+        assertThat(echo.at("/mode").asString()).isEqualTo("echo");
+        assertThat(echo.at("/framing").asString()).isEqualTo("length-prefix");
+        assertThat(echo.at("/connections").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void connectionsAreListedNewestFirstWithFiltersAndPaging() {
+        TcpTestClient first = connect("chat");
+        connect("chat");
+        TcpTestClient newest = connect("chat");
+        connect("echo");
+        await().until(() -> registry.size() == 4);
+        first.sendLine("counted");
+        await().until(() -> admin.get("/actuator/connections/" + idOf(first)).json().at("/framesIn").asInt() == 1);
+
+        JsonNode all = admin.get("/actuator/connections").json();
+        assertThat(all.at("/total").asInt()).isEqualTo(4);
+        JsonNode chat = admin.get("/actuator/connections?listener=chat").json();
+        assertThat(chat.at("/total").asInt()).isEqualTo(3);
+        assertThat(chat.at("/connections/0/id").asString()).isEqualTo(idOf(newest));
+        assertThat(chat.at("/connections/2/id").asString()).isEqualTo(idOf(first));
+        JsonNode described = chat.at("/connections/2");
+        for (String field : List.of("id", "listener", "remoteAddress", "remotePort", "connectedAt", "lastReadAt",
+                "lastWriteAt", "framesIn", "framesOut", "bytesIn", "bytesOut", "pendingBytes")) {
+            assertThat(described.has(field)).as(field).isTrue();
+        }
+        assertThat(described.has("closedAt")).isFalse();
+        assertThat(described.at("/remotePort").asInt()).isEqualTo(first.socket().getLocalPort());
+        assertThat(described.at("/framesIn").asInt()).isEqualTo(1);
+        assertThat(described.at("/bytesIn").asInt()).isEqualTo(8);
+        assertThat(described.at("/connectedAt").asString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
+
+        JsonNode page = admin.get("/actuator/connections?listener=chat&limit=2&offset=1").json();
+        assertThat(page.at("/total").asInt()).isEqualTo(3);
+        assertThat(page.at("/connections")).hasSize(2);
+        assertThat(page.at("/connections/1/id").asString()).isEqualTo(idOf(first));
+    }
+
+    @Test
+    void badListQueriesAreRefusedWithAReason() {
+        Response unknown = admin.get("/actuator/connections?listener=nope");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().at("/message").asString()).contains("nope");
+        assertThat(admin.get("/actuator/connections?state=sleeping").status()).isEqualTo(400);
+        assertThat(admin.get("/actuator/connections?limit=-1").status()).isEqualTo(400);
+        assertThat(admin.get("/actuator/connections?limit=lots").status()).isEqualTo(400);
+    }
+
+    @Test
+    void oneConnectionIsShownByIdAndUnknownIdsAre404() {
+        TcpTestClient client = connect("chat");
+        String id = idOf(client);
+        JsonNode one = admin.get("/actuator/connections/" + id).json();
+        assertThat(one.at("/id").asString()).isEqualTo(id);
+        assertThat(one.at("/listener").asString()).isEqualTo("chat");
+        Response unknown = admin.get("/actuator/connections/c999999");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().at("/message").asString()).contains("c999999");
+    }
+
+    @Test
+    void deleteKicksTheConnectionWhichThenShowsInTheClosedHistory() {
+        TcpTestClient client = connect("chat");
+        String id = idOf(client);
+        assertThat(admin.delete("/actuator/connections/" + id).status()).isEqualTo(204);
+        client.awaitClosedByServer();
+        await().until(() -> registry.find(id).isEmpty());
+        JsonNode closed = admin.get("/actuator/connections?state=closed").json();
+        assertThat(closed.at("/connections/0/id").asString()).isEqualTo(id);
+        assertThat(closed.at("/connections/0/reason").asString()).isEqualTo("kicked");
+        assertThat(closed.at("/connections/0/closedAt").asString()).endsWith("Z");
+        assertThat(admin.delete("/actuator/connections/" + id).status()).isEqualTo(404);
+        assertThat(admin.get("/actuator/connections/" + id).json().at("/reason").asString()).isEqualTo("kicked");
+    }
+
+    @Test
+    void postSendsOneFrameToThatConnection() {
+        TcpTestClient target = connect("chat");
+        TcpTestClient other = connect("chat");
+        TcpTestClient binary = connect("echo");
+        assertThat(admin.post("/actuator/connections/" + idOf(target), "{\"message\":\"just for you ✓\"}").status())
+                .isEqualTo(204);
+        assertThat(target.readLine()).isEqualTo("just for you ✓");
+        assertThat(admin.post("/actuator/connections/" + idOf(binary), "{\"message\":\"framed\"}").status())
+                .isEqualTo(204);
+        assertThat(new String(binary.readLengthPrefixed())).isEqualTo("framed");
+        other.sendLine("PING");
+        assertThat(other.readLine()).as("nobody else got it").isEqualTo("PONG");
+    }
+
+    @Test
+    void badSendsAreRefusedWithAReason() {
+        TcpTestClient client = connect("chat");
+        Response missing = admin.post("/actuator/connections/" + idOf(client), "{}");
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.json().at("/message").asString()).contains("message");
+        assertThat(admin.post("/actuator/connections/" + idOf(client), "{\"text\":\"wrong field\"}").status()).isEqualTo(400);
+        assertThat(admin.post("/actuator/connections/c999999", "{\"message\":\"x\"}").status()).isEqualTo(404);
+        Response twoLines = admin.post("/actuator/connections/" + idOf(client), "{\"message\":\"one\\ntwo\"}");
+        assertThat(twoLines.status()).isEqualTo(400);
+        assertThat(twoLines.json().at("/message").asString()).contains("line feed");
+    }
+
+    @Test
+    void broadcastReachesEveryConnectionOfTheListenerOrOfAll() {
+        TcpTestClient a = connect("chat");
+        TcpTestClient b = connect("chat");
+        TcpTestClient binary = connect("echo");
+        Response toChat = admin.post("/actuator/broadcast", "{\"message\":\"to chat\",\"listener\":\"chat\"}");
+        assertThat(toChat.status()).isEqualTo(200);
+        assertThat(toChat.json().at("/delivered").asInt()).isEqualTo(2);
+        assertThat(a.readLine()).isEqualTo("to chat");
+        assertThat(b.readLine()).isEqualTo("to chat");
+        Response toAll = admin.post("/actuator/broadcast", "{\"message\":\"to all\"}");
+        assertThat(toAll.json().at("/delivered").asInt()).isEqualTo(3);
+        assertThat(a.readLine()).isEqualTo("to all");
+        assertThat(new String(binary.readLengthPrefixed())).as("the echo listener got only the second").isEqualTo("to all");
+    }
+
+    @Test
+    void badBroadcastsAreRefusedWithAReason() {
+        Response missing = admin.post("/actuator/broadcast", "{\"listener\":\"chat\"}");
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.json().at("/message").asString()).contains("message");
+        Response unknown = admin.post("/actuator/broadcast", "{\"message\":\"x\",\"listener\":\"nope\"}");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().at("/message").asString()).contains("nope");
+    }
+
+    private TcpTestClient connect(String listener) {
+        TcpTestClient client = TcpTestClient.connect(GatewayPorts.of(registrar, listener));
+        clients.add(client);
+        await().until(() -> peerId(client) != null);
+        return client;
+    }
+
+    private String idOf(TcpTestClient client) {
+        return peerId(client);
+    }
+
+    private String peerId(TcpTestClient client) {
+        return registry.all().stream().filter((peer) -> peer.remotePort() == client.socket().getLocalPort())
+                .map((peer) -> peer.id()).findFirst().orElse(null);
+    }
+}
