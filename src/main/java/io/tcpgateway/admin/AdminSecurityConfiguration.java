@@ -43,7 +43,7 @@ public class AdminSecurityConfiguration {
         return http.build();
     }
 
-    /** Basic auth checks the password on every call: a cost of 8 keeps that near a millisecond. */
+    /** Basic auth checks the password on every call: cost 8 is 14 ms a check here, the default 10 is 56 ms. */
     @Bean
     PasswordEncoder adminPasswordEncoder() {
         return new BCryptPasswordEncoder(8);

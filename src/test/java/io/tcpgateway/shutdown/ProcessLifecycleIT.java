@@ -47,6 +47,8 @@ class ProcessLifecycleIT {
                 assertThat(reader.readLine()).isEqualTo("BYE server shutting down");
                 reader.awaitClosedByServer();
                 await().atMost(Duration.ofSeconds(3)).until(() -> readiness(http) == 503);
+                assertThat(readinessBody(http)).contains("\"status\":\"OUT_OF_SERVICE\"");
+                assertThat(liveness(http)).as("a draining pod is not restarted").isEqualTo(200);
                 assertThat(acceptsConnections(port)).as("listeners stop accepting").isFalse();
 
                 assertThat(gateway.awaitExit(Duration.ofSeconds(20))).isZero();
@@ -65,6 +67,34 @@ class ProcessLifecycleIT {
             assertThat(gateway.awaitExit(Duration.ofSeconds(60))).isNotZero();
             assertThat(gateway.output()).contains("gateway.listeners[0].port").contains("70000");
         }
+    }
+
+    @Test
+    void structuredLogsAreJsonLinesCarryingTheConnectionFacts() {
+        try (GatewayProcess gateway = GatewayProcess.start("--logging.structured.format.console=ecs",
+                "--gateway.listeners[0].name=chat", "--gateway.listeners[0].port=0")) {
+            int port = gateway.awaitListenerPort("chat");
+            try (TcpTestClient client = TcpTestClient.connect(port)) {
+                client.sendLine("PING");
+                assertThat(client.readLine()).isEqualTo("PONG");
+            }
+            await().until(() -> gateway.output().contains("Connection closed"));
+            String closedLine = gateway.output().lines().filter((line) -> line.contains("Connection closed"))
+                    .findFirst().orElseThrow();
+            assertThat(closedLine).startsWith("{").endsWith("}").contains("\"reason\":\"peer\"")
+                    .contains("\"listener\":\"chat\"").contains("\"connectionId\":\"c1\"")
+                    .contains("\"remote\":\"127.0.0.1:");
+        }
+    }
+
+    private static String readinessBody(int port) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+                .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static int liveness(int port) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/liveness"))
+                .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static int readiness(int port) {
