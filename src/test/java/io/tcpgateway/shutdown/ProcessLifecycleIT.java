@@ -3,6 +3,7 @@ package io.tcpgateway.shutdown;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tcpgateway.support.AdminClient;
 import io.tcpgateway.support.GatewayProcess;
 import io.tcpgateway.support.TcpTestClient;
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +31,11 @@ class ProcessLifecycleIT {
             int port = gateway.awaitListenerPort("chat");
             int http = gateway.awaitHttpPort();
             assertThat(readiness(http)).isEqualTo(200);
+            String password = gateway.awaitOutput("management API password for user 'admin' is: (\\S+)");
+            assertThat(AdminClient.as(http, "admin", password).get("/actuator/gateway").status())
+                    .as("the generated password works").isEqualTo(200);
+            assertThat(AdminClient.as(http, "admin", "admin").get("/actuator/gateway").status()).isEqualTo(401);
+            assertThat(gateway.output().split("management API password", -1)).as("logged once").hasSize(2);
             try (TcpTestClient reader = TcpTestClient.connect(port);
                     TcpTestClient stuck = TcpTestClient.connectNonReading(port);
                     TcpTestClient sender = TcpTestClient.connect(port)) {
@@ -70,10 +77,15 @@ class ProcessLifecycleIT {
     }
 
     @Test
-    void structuredLogsAreJsonLinesCarryingTheConnectionFacts() {
-        try (GatewayProcess gateway = GatewayProcess.start("--logging.structured.format.console=ecs",
-                "--gateway.listeners[0].name=chat", "--gateway.listeners[0].port=0")) {
+    void structuredLogsAreJsonLinesCarryingTheConnectionFactsAndTheAdminPasswordComesFromTheEnvironment() {
+        try (GatewayProcess gateway = GatewayProcess.start(Map.of("GATEWAY_ADMIN_PASSWORD", "from-the-environment"),
+                "--logging.structured.format.console=ecs", "--gateway.listeners[0].name=chat",
+                "--gateway.listeners[0].port=0")) {
             int port = gateway.awaitListenerPort("chat");
+            int http = gateway.awaitHttpPort();
+            assertThat(AdminClient.as(http, "admin", "from-the-environment").get("/actuator/gateway").status())
+                    .as("GATEWAY_ADMIN_PASSWORD is the password").isEqualTo(200);
+            assertThat(gateway.output()).doesNotContain("management API password");
             try (TcpTestClient client = TcpTestClient.connect(port)) {
                 client.sendLine("PING");
                 assertThat(client.readLine()).isEqualTo("PONG");

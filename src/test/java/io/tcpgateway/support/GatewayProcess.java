@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,6 +37,11 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     public static GatewayProcess start(String... args) {
+        return start(Map.of(), args);
+    }
+
+    /** Starts it with these environment variables on top of a clean one (no GATEWAY_ADMIN_PASSWORD from outside). */
+    public static GatewayProcess start(Map<String, String> environment, String... args) {
         Path jar = Path.of("target", "tcp-gateway.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run the tests with ./mvnw verify");
@@ -44,7 +50,10 @@ public final class GatewayProcess implements AutoCloseable {
                 "-jar", jar.toString(), "--server.port=0"));
         command.addAll(List.of(args));
         try {
-            return new GatewayProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().remove("GATEWAY_ADMIN_PASSWORD");
+            builder.environment().putAll(environment);
+            return new GatewayProcess(builder.start());
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
@@ -75,6 +84,13 @@ public final class GatewayProcess implements AutoCloseable {
     /** Waits for the listener's "listening" line and returns its bound port. */
     public int awaitListenerPort(String listener) {
         return Integer.parseInt(await().atMost(Duration.ofSeconds(60)).until(() -> find(LISTENING, listener), (port) -> port != null));
+    }
+
+    /** The first capture group of the first output line matching {@code regex}, waiting for it. */
+    public String awaitOutput(String regex) {
+        Pattern pattern = Pattern.compile(regex);
+        return await().atMost(Duration.ofSeconds(60)).until(() -> output.stream().map(pattern::matcher)
+                .filter(Matcher::find).map((matcher) -> matcher.group(1)).findFirst().orElse(null), (found) -> found != null);
     }
 
     public int awaitHttpPort() {
