@@ -4,6 +4,7 @@ import io.tcpgateway.config.Framing;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.serializer.Deserializer;
 import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
@@ -45,6 +46,15 @@ public abstract class FrameCodec implements Deserializer<byte[]> {
         return null;
     }
 
+    protected static boolean contains(byte[] payload, byte wanted) {
+        for (byte b : payload) {
+            if (b == wanted) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The payload as it goes on the wire, framing included. Encoded once, shared by every receiver. */
     public abstract byte[] encode(byte[] payload);
 
@@ -77,7 +87,7 @@ public abstract class FrameCodec implements Deserializer<byte[]> {
             length += chunk;
             if (index >= 0) {
                 in.skip(1);
-                return (frame.length == length) ? frame : java.util.Arrays.copyOf(frame, length);
+                return (frame.length == length) ? frame : Arrays.copyOf(frame, length);
             }
         }
         return (length == 0 && frame == null) ? null : rethrowTruncated();

@@ -32,12 +32,7 @@ final class LineCodec extends FrameCodec {
 
     @Override
     public String cannotCarry(byte[] payload) {
-        for (byte b : payload) {
-            if (b == LF) {
-                return "it contains a line feed, which ends a frame in line framing";
-            }
-        }
-        return null;
+        return contains(payload, LF) ? "it contains a line feed, which ends a frame in line framing" : null;
     }
 
     @Override

@@ -30,12 +30,7 @@ final class StxEtxCodec extends FrameCodec {
 
     @Override
     public String cannotCarry(byte[] payload) {
-        for (byte b : payload) {
-            if (b == ETX) {
-                return "it contains ETX (0x03), which ends a frame in stx-etx framing";
-            }
-        }
-        return null;
+        return contains(payload, ETX) ? "it contains ETX (0x03), which ends a frame in stx-etx framing" : null;
     }
 
     @Override
