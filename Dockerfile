@@ -1,0 +1,32 @@
+# tcp-gateway container image.
+#   docker build -t tcp-gateway:0.1.0 .
+#   docker run -p 9000:9000 -p 8081:8081 -e GATEWAY_ADMIN_PASSWORD=change-me tcp-gateway:0.1.0
+# Configuration: mount an application.yml at /app/config/application.yml (Spring Boot reads ./config/
+# of the working directory, /app, on top of the defaults packaged in the jar).
+
+FROM eclipse-temurin:25-jdk AS build
+WORKDIR /src
+# Dependencies first: this layer is rebuilt only when the pom changes.
+COPY .mvn/ .mvn/
+COPY mvnw pom.xml ./
+RUN ./mvnw -B -ntp dependency:go-offline
+COPY application.yml ./
+COPY src/ src/
+RUN ./mvnw -B -ntp package -DskipTests \
+    && java -Djarmode=tools -jar target/tcp-gateway.jar extract --layers --launcher --destination /layers
+
+FROM eclipse-temurin:25-jre
+RUN groupadd --system --gid 10001 gateway \
+    && useradd --system --uid 10001 --gid gateway --no-create-home --shell /usr/sbin/nologin gateway
+WORKDIR /app
+# One image layer per Spring Boot layer, least often changed first.
+COPY --from=build /layers/dependencies/ ./
+COPY --from=build /layers/spring-boot-loader/ ./
+COPY --from=build /layers/snapshot-dependencies/ ./
+COPY --from=build /layers/application/ ./
+USER 10001:10001
+# 9000: the default chat listener; 8081: the management (actuator) server.
+EXPOSE 9000 8081
+# Heap from the container's memory limit; a JVM that runs out of memory exits so the pod restarts.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError"
+ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]

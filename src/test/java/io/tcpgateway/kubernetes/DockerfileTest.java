@@ -1,0 +1,61 @@
+package io.tcpgateway.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the image must be, read from the Dockerfile (no Docker engine here to build it; CI lints it
+ * with dockerfile-utils, see .ci/lint-dockerfile).
+ */
+class DockerfileTest {
+
+    final List<String> lines = read();
+
+    @Test
+    void buildsWithTheJdkAndRunsOnTheJreOf25() {
+        assertThat(instructions("FROM")).containsExactly("eclipse-temurin:25-jdk AS build", "eclipse-temurin:25-jre");
+        assertThat(String.join("\n", lines)).contains("./mvnw -B -ntp package")
+                .contains("-Djarmode=tools -jar target/tcp-gateway.jar extract --layers --launcher");
+    }
+
+    @Test
+    void runsAsANonRootUserFromSpringBootLayers() {
+        assertThat(instructions("USER")).containsExactly("10001:10001");
+        assertThat(instructions("COPY")).filteredOn((copy) -> copy.startsWith("--from=build"))
+                .containsExactly("--from=build /layers/dependencies/ ./", "--from=build /layers/spring-boot-loader/ ./",
+                        "--from=build /layers/snapshot-dependencies/ ./", "--from=build /layers/application/ ./");
+        assertThat(instructions("WORKDIR")).last().isEqualTo("/app"); // so /app/config/application.yml is read
+    }
+
+    @Test
+    void exposesTheDefaultPortsAndStartsInExecFormWithContainerAwareMemory() {
+        assertThat(instructions("EXPOSE")).containsExactly("9000 8081");
+        assertThat(instructions("ENTRYPOINT")).singleElement().asString().startsWith("[\"java\"")
+                .contains("org.springframework.boot.loader.launch.JarLauncher");
+        assertThat(instructions("ENV")).anySatisfy((env) -> assertThat(env).contains("-XX:MaxRAMPercentage="));
+    }
+
+    @Test
+    void theBuildContextIsOnlyWhatTheBuildNeeds() throws IOException {
+        assertThat(Files.readAllLines(Path.of(".dockerignore"))).contains("*", "!src/", "!pom.xml", "src/test/");
+    }
+
+    private List<String> instructions(String keyword) {
+        return lines.stream().filter((line) -> line.startsWith(keyword + " "))
+                .map((line) -> line.substring(keyword.length() + 1).trim()).toList();
+    }
+
+    private static List<String> read() {
+        try {
+            return Files.readAllLines(Path.of("Dockerfile"));
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+}

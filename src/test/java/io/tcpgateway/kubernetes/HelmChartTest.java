@@ -1,0 +1,236 @@
+package io.tcpgateway.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.DryRun;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1ContainerPort;
+import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServicePort;
+import io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler;
+import io.tcpgateway.config.GatewayProperties;
+import io.tcpgateway.config.GatewayPropertiesValidator;
+import io.tcpgateway.config.ListenerProperties;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
+
+/**
+ * The Helm chart, linted and rendered by helm itself (helm-java bundles it as a native library) with
+ * the default values and three other value sets; every rendered object is validated strictly against
+ * the Kubernetes API model, and the things that matter for running the gateway are asserted.
+ */
+class HelmChartTest {
+
+    @Test
+    void theChartLintsCleanInStrictMode() {
+        LintResult lint = new Helm(RenderedChart.CHART).lint().strict().call();
+        assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "several-listeners.yaml", "existing-secret.yaml", "autoscaling-and-monitoring.yaml"})
+    void everyRenderedObjectIsValidAgainstTheKubernetesApiModel(String values) {
+        RenderedChart chart = RenderedChart.render(values.isEmpty() ? null : values);
+        for (Map<String, Object> object : chart.objects()) {
+            if (object.get("kind").equals("ServiceMonitor")) {
+                continue; // a CRD: checked in its own test
+            }
+            KubernetesModel.validate(object);
+        }
+        assertThat(chart.kinds()).contains("Deployment", "Service", "ConfigMap", "PodDisruptionBudget");
+    }
+
+    @Test
+    void theValidationIsStrictUnknownFieldsAreRejected() {
+        Map<String, Object> deployment = RenderedChart.render(null).only("Deployment");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) deployment.get("spec");
+        spec.put("replica", 2); // a typo of "replicas"
+        assertThatThrownBy(() -> KubernetesModel.validate(deployment)).hasMessageContaining("replica");
+    }
+
+    @Test
+    void defaultsProbeTheManagementPortAndRunAsNonRootWithAReadOnlyRootFilesystem() {
+        RenderedChart chart = RenderedChart.render(null);
+        V1Deployment deployment = (V1Deployment) KubernetesModel.validate(chart.only("Deployment"));
+        V1PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        V1Container gateway = pod.getContainers().get(0);
+
+        assertThat(gateway.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
+        assertThat(gateway.getLivenessProbe().getHttpGet().getPort().getStrValue()).isEqualTo("management");
+        assertThat(gateway.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
+        assertThat(gateway.getReadinessProbe().getHttpGet().getPort().getStrValue()).isEqualTo("management");
+        assertThat(containerPort(gateway, "management")).isEqualTo(8081);
+        assertThat(containerPort(gateway, "chat")).isEqualTo(9000);
+
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isPositive();
+        assertThat(gateway.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(gateway.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(gateway.getVolumeMounts()).anySatisfy((mount) -> assertThat(mount.getMountPath()).isEqualTo("/tmp"));
+        assertThat(pod.getVolumes()).anySatisfy((volume) -> assertThat(volume.getEmptyDir()).isNotNull());
+        assertThat(gateway.getVolumeMounts()).anySatisfy((mount) -> assertThat(mount.getMountPath()).isEqualTo("/app/config"));
+        assertThat(gateway.getLifecycle().getPreStop().getExec().getCommand()).containsExactly("sleep", "5");
+        assertThat(gateway.getResources().getLimits()).containsKey("memory");
+
+        // No password given: no Secret, and the pod generates and logs its own (the app's contract).
+        assertThat(chart.kinds()).doesNotContain("Secret");
+        assertThat(gateway.getEnv()).as("no environment at all").isNullOrEmpty();
+    }
+
+    @Test
+    void aPasswordGivenAsAValueGoesIntoASecretWiredToGatewayAdminPassword() {
+        RenderedChart chart = RenderedChart.render("several-listeners.yaml");
+        V1Deployment deployment = (V1Deployment) KubernetesModel.validate(chart.only("Deployment"));
+        V1EnvVar password = env(deployment.getSpec().getTemplate().getSpec().getContainers().get(0), "GATEWAY_ADMIN_PASSWORD");
+        V1Secret secret = (V1Secret) KubernetesModel.validate(chart.only("Secret"));
+        assertThat(password.getValueFrom().getSecretKeyRef().getName()).isEqualTo(secret.getMetadata().getName());
+        assertThat(new String(secret.getData().get(password.getValueFrom().getSecretKeyRef().getKey()),
+                StandardCharsets.UTF_8)).isEqualTo("from-values");
+    }
+
+    @Test
+    void theInstallNotesSayHowToConnectAndHowToReachTheAdminApi() {
+        String notes = new Helm(RenderedChart.CHART).install().withName("gw").withNamespace("chat")
+                .withKubeVersion(RenderedChart.KUBE_VERSION).withValuesFile(Path.of("src", "test", "resources", "helm",
+                        "several-listeners.yaml")).dryRun().withDryRunOption(DryRun.CLIENT).clientOnly().call().getOutput();
+        assertThat(notes).contains("nc $(kubectl get svc -n chat gw-tcp-gateway").contains(" 9100")
+                .contains("curl -u admin:$PASSWORD localhost:8081/actuator/gateway")
+                .contains("kubectl get secret -n chat gw-tcp-gateway");
+    }
+
+    @Test
+    void theGracePeriodOutlastsThePreStopPauseAndTheWholeDrain() {
+        for (String values : new String[] {null, "several-listeners.yaml"}) {
+            RenderedChart chart = RenderedChart.render(values);
+            V1Deployment deployment = (V1Deployment) KubernetesModel.validate(chart.only("Deployment"));
+            GatewayProperties gateway = bindConfigMap(chart);
+            long grace = deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
+            long preStop = Long.parseLong(deployment.getSpec().getTemplate().getSpec().getContainers().get(0)
+                    .getLifecycle().getPreStop().getExec().getCommand().get(1));
+            assertThat(grace).as(values).isGreaterThan(preStop + gateway.shutdown().drainTimeout().toSeconds());
+        }
+    }
+
+    @Test
+    void theServiceHasOnePortPerListenerPlusManagementAndTheConfigMapBindsToTheGatewayProperties() {
+        RenderedChart chart = RenderedChart.render("several-listeners.yaml");
+        V1Service service = (V1Service) KubernetesModel.validate(chart.only("Service"));
+        V1Deployment deployment = (V1Deployment) KubernetesModel.validate(chart.only("Deployment"));
+        V1Container gateway = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+
+        assertThat(service.getSpec().getType()).isEqualTo("LoadBalancer");
+        assertThat(service.getSpec().getPorts()).extracting(V1ServicePort::getName)
+                .containsExactly("chat", "devices", "legacy", "management");
+        assertThat(service.getSpec().getPorts()).extracting(V1ServicePort::getPort)
+                .containsExactly(9000, 9100, 9200, 8081);
+        for (V1ServicePort port : service.getSpec().getPorts()) {
+            assertThat(containerPort(gateway, port.getTargetPort().getStrValue())).as(port.getName())
+                    .isEqualTo(port.getPort());
+        }
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
+
+        GatewayProperties properties = bindConfigMap(chart);
+        assertThat(properties.listeners()).extracting(ListenerProperties::name).containsExactly("chat", "devices", "legacy");
+        assertThat(properties.listeners().get(1).framing().name()).isEqualTo("LENGTH_PREFIX");
+        assertThat(properties.listeners().get(1).maxFrameBytes()).isEqualTo(1024);
+        assertThat(properties.heartbeat().timeout().toSeconds()).isEqualTo(25);
+    }
+
+    @Test
+    void anExistingSecretIsUsedInsteadOfCreatingOne() {
+        RenderedChart chart = RenderedChart.render("existing-secret.yaml");
+        assertThat(chart.kinds()).doesNotContain("Secret");
+        V1Deployment deployment = (V1Deployment) KubernetesModel.validate(chart.only("Deployment"));
+        V1EnvVar password = env(deployment.getSpec().getTemplate().getSpec().getContainers().get(0), "GATEWAY_ADMIN_PASSWORD");
+        assertThat(password.getValueFrom().getSecretKeyRef().getName()).isEqualTo("gateway-admin");
+        assertThat(password.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("admin-password");
+    }
+
+    @Test
+    void autoscalingAndAServiceMonitorAreRenderedOnlyWhenEnabled() {
+        assertThat(RenderedChart.render(null).kinds()).doesNotContain("HorizontalPodAutoscaler", "ServiceMonitor");
+        RenderedChart chart = RenderedChart.render("autoscaling-and-monitoring.yaml");
+        V2HorizontalPodAutoscaler hpa = (V2HorizontalPodAutoscaler) KubernetesModel.validate(chart.only("HorizontalPodAutoscaler"));
+        V1Deployment deployment = (V1Deployment) KubernetesModel.validate(chart.only("Deployment"));
+        assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(deployment.getMetadata().getName());
+        assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
+        assertThat(deployment.getSpec().getReplicas()).as("the autoscaler owns the replica count").isNull();
+
+        Map<String, Object> monitor = chart.only("ServiceMonitor");
+        assertThat(monitor.get("apiVersion")).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(RenderedChart.json(monitor)).contains("\"port\":\"management\"").contains("\"path\":\"/actuator/prometheus\"")
+                .contains("\"release\":\"prometheus\"");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> selector = (Map<String, Object>) ((Map<String, Object>) monitor.get("spec")).get("selector");
+        V1Service service = (V1Service) KubernetesModel.validate(chart.only("Service"));
+        assertThat((Map<String, Object>) selector.get("matchLabels")).isEqualTo(service.getSpec().getSelector());
+    }
+
+    @Test
+    void aConfigChangeChangesThePodTemplateSoThePodsRestart() {
+        String before = checksum(RenderedChart.render(null));
+        String after = checksum(RenderedChart.render("several-listeners.yaml"));
+        assertThat(before).isNotBlank().isNotEqualTo(after);
+        assertThat(checksum(RenderedChart.render(null))).as("stable for the same config").isEqualTo(before);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"invalid-port.yaml", "invalid-mode.yaml"})
+    void theValuesSchemaRejectsBadListeners(String values) {
+        assertThatThrownBy(() -> RenderedChart.render(values)).hasMessageContaining("values don't meet the specifications of the schema");
+    }
+
+    private static String checksum(RenderedChart chart) {
+        V1Deployment deployment = (V1Deployment) KubernetesModel.validate(chart.only("Deployment"));
+        return deployment.getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/config");
+    }
+
+    /** Binds the rendered application.yml exactly as the gateway does, validation included. */
+    private static GatewayProperties bindConfigMap(RenderedChart chart) {
+        V1ConfigMap configMap = (V1ConfigMap) KubernetesModel.validate(chart.only("ConfigMap"));
+        String yaml = configMap.getData().get("application.yml");
+        try (LocalValidatorFactoryBean jakarta = new LocalValidatorFactoryBean()) {
+            jakarta.afterPropertiesSet();
+            var sources = new YamlPropertySourceLoader().load("application.yml",
+                    new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)));
+            Binder binder = new Binder(ConfigurationPropertySources.from(sources));
+            return binder.bindOrCreate("gateway", Bindable.of(GatewayProperties.class),
+                    new ValidationBindHandler(jakarta, new GatewayPropertiesValidator()));
+        }
+        catch (java.io.IOException ex) {
+            throw new AssertionError("application.yml in the ConfigMap does not parse", ex);
+        }
+    }
+
+    private static Integer containerPort(V1Container container, String name) {
+        return container.getPorts().stream().filter((port) -> name.equals(port.getName()))
+                .map(V1ContainerPort::getContainerPort).findFirst().orElseThrow(() -> new AssertionError("no port " + name));
+    }
+
+    private static V1EnvVar env(V1Container container, String name) {
+        List<V1EnvVar> env = container.getEnv();
+        return env.stream().filter((variable) -> name.equals(variable.getName())).findFirst()
+                .orElseThrow(() -> new AssertionError("no env " + name));
+    }
+}

@@ -1,0 +1,36 @@
+package io.tcpgateway.kubernetes;
+
+import io.kubernetes.client.openapi.JSON;
+import java.util.Map;
+
+/**
+ * Strict validation against the Kubernetes API model: the generated {@code fromJson} of each model
+ * class rejects any field the API does not define, at every depth. Custom resources outside the
+ * core API (ServiceMonitor) are checked by the tests themselves.
+ */
+final class KubernetesModel {
+
+    private KubernetesModel() {
+    }
+
+    static Object validate(Map<String, Object> object) {
+        new JSON(); // registers the type adapters that fromJson relies on
+        String json = RenderedChart.json(object);
+        String kind = (String) object.get("kind");
+        try {
+            return switch (kind) {
+                case "Deployment" -> io.kubernetes.client.openapi.models.V1Deployment.fromJson(json);
+                case "Service" -> io.kubernetes.client.openapi.models.V1Service.fromJson(json);
+                case "ConfigMap" -> io.kubernetes.client.openapi.models.V1ConfigMap.fromJson(json);
+                case "Secret" -> io.kubernetes.client.openapi.models.V1Secret.fromJson(json);
+                case "PodDisruptionBudget" -> io.kubernetes.client.openapi.models.V1PodDisruptionBudget.fromJson(json);
+                case "HorizontalPodAutoscaler" ->
+                        io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler.fromJson(json);
+                default -> throw new AssertionError("no model to validate a " + kind + " against");
+            };
+        }
+        catch (java.io.IOException ex) {
+            throw new AssertionError(kind + " is not valid JSON: " + ex.getMessage(), ex);
+        }
+    }
+}
