@@ -13,6 +13,7 @@ import java.util.Map;
  * alternating round by round, so machine noise hits them alike; results are medians.
  *
  * <pre>
+ * java -jar bench/target/bench.jar compare [--rounds 2] [--seconds 10] [--idle 10000] [--churn 100000] [--only echo,latency]
  * java -jar bench/target/bench.jar io-model [--rounds 2] [--idle 10000] [--seconds 8]
  * </pre>
  */
@@ -20,13 +21,22 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = options(args);
-        String command = args.length > 0 ? args[0] : "io-model";
+        String command = args.length > 0 ? args[0] : "compare";
         if (command.equals("hold")) { // hold N idle connections open until killed, for profiling a server
             IdleLoad.hold(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
             return;
         }
+        if (command.equals("compare")) {
+            Comparison.run(Integer.parseInt(options.getOrDefault("rounds", "2")),
+                    Double.parseDouble(options.getOrDefault("seconds", "10")),
+                    Integer.parseInt(options.getOrDefault("idle", "10000")),
+                    Integer.parseInt(options.getOrDefault("churn", "100000")),
+                    Path.of(options.getOrDefault("gateway-jar", "../target/tcp-gateway.jar")),
+                    options.getOrDefault("only", ""));
+            return;
+        }
         if (!command.equals("io-model")) {
-            throw new IllegalArgumentException("unknown command " + command + " (io-model, hold)");
+            throw new IllegalArgumentException("unknown command " + command + " (compare, io-model, hold)");
         }
         ioModel(Integer.parseInt(options.getOrDefault("rounds", "2")),
                 Integer.parseInt(options.getOrDefault("idle", "10000")),
