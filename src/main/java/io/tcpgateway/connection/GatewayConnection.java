@@ -34,6 +34,7 @@ public final class GatewayConnection extends TcpNetConnection {
 
     private final Socket socket;
     private final Peer peer;
+    private final Burst burst = new Burst();
     private @Nullable ReadBuffer readBuffer;
     private long bytesCounted;
 
@@ -54,7 +55,7 @@ public final class GatewayConnection extends TcpNetConnection {
     protected InputStream inputStream() throws IOException {
         ReadBuffer buffer = readBuffer;
         if (buffer == null) {
-            buffer = new ReadBuffer(super.inputStream());
+            buffer = new ReadBuffer(super.inputStream(), burst::flush);
             readBuffer = buffer;
         }
         return buffer;
@@ -70,6 +71,17 @@ public final class GatewayConnection extends TcpNetConnection {
         int delta = (int) (total - bytesCounted);
         bytesCounted = total;
         return delta;
+    }
+
+    /** The reader loop, with this connection's {@link Burst} bound for everything it sends. */
+    @Override
+    public void run() {
+        try {
+            ScopedValue.where(Burst.CURRENT, burst).run(super::run);
+        }
+        finally {
+            burst.flush();
+        }
     }
 
     OutputStream socketOutputStream() throws IOException {

@@ -27,6 +27,8 @@ final class OutboundQueue {
     private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicBoolean writing = new AtomicBoolean();
     private volatile boolean closeWhenDrained;
+    /** Set by a reader's {@link Burst} that will start this writer when its burst ends. */
+    volatile Burst deferredBy;
     private OutputStream out;
 
     OutboundQueue(Peer peer, long maxPendingBytes, Executor writers) {
@@ -50,7 +52,13 @@ final class OutboundQueue {
             return false;
         }
         frames.add(frame);
-        startWriter();
+        Burst burst = Burst.current();
+        if (burst != null) {
+            burst.defer(this);
+        }
+        else {
+            startWriter();
+        }
         return true;
     }
 
@@ -70,7 +78,7 @@ final class OutboundQueue {
         }
     }
 
-    private void startWriter() {
+    void startWriter() {
         if (writing.compareAndSet(false, true)) {
             try {
                 writers.execute(this::drain);

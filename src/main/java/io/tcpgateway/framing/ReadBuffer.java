@@ -4,24 +4,34 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * A read buffer that exists only while bytes are arriving. Spring Integration's stock deserializers
- * read byte by byte and allocate a max-frame buffer before blocking in {@code read}, so every idle
- * connection pins tens of kilobytes. Here, when the buffer is empty and the socket has nothing
- * pending, the buffer is dropped and the reader blocks on a single-byte read; a buffer is taken again
- * only once a byte has arrived. Not thread-safe: one reader thread per connection owns it.
+ * The read buffer of one connection, sized to what is arriving. Spring Integration's stock
+ * deserializers read byte by byte from the raw socket stream and allocate a max-frame buffer before
+ * blocking in {@code read}, so every idle connection pins tens of kilobytes. Here reads go through a
+ * small buffer ({@link #SMALL}, what an idle connection holds while blocked) that grows to
+ * {@link #LARGE} while reads keep filling it and shrinks back once a read shows the socket drained.
+ * One {@code read} per burst, no {@code available()} probes. Not thread-safe: one reader thread per
+ * connection owns it.
  */
 public final class ReadBuffer extends InputStream {
 
-    static final int SIZE = 8192;
+    static final int SMALL = 512;
+    static final int LARGE = 16 * 1024;
 
     private final InputStream in;
-    private byte[] buf;
+    private byte[] buf = new byte[SMALL];
     private int pos;
     private int limit;
     private long bytesRead;
+    private final Runnable beforeRead;
 
     public ReadBuffer(InputStream in) {
+        this(in, () -> { });
+    }
+
+    /** @param beforeRead runs each time everything buffered has been handled, before the next socket read */
+    public ReadBuffer(InputStream in, Runnable beforeRead) {
         this.in = in;
+        this.beforeRead = beforeRead;
     }
 
     /** Wraps a stream unless it is a ReadBuffer already. */
@@ -34,31 +44,37 @@ public final class ReadBuffer extends InputStream {
         if (pos < limit) {
             return true;
         }
+        beforeRead.run();
+        resizeFor(limit);
         pos = 0;
         limit = 0;
-        if (buf != null) {
-            int pending = in.available();
-            if (pending > 0) {
-                limit = Math.max(0, in.read(buf, 0, Math.min(pending, buf.length)));
-                bytesRead += limit;
-                return limit > 0 || fill();
-            }
-            buf = null; // nothing pending: do not hold a buffer while blocked
+        int n;
+        do {
+            n = in.read(buf, 0, buf.length);
         }
-        int first = in.read();
-        if (first < 0) {
+        while (n == 0);
+        if (n < 0) {
             return false;
         }
-        buf = new byte[SIZE];
-        buf[0] = (byte) first;
-        limit = 1;
-        int pending = in.available();
-        if (pending > 0) {
-            int n = in.read(buf, 1, Math.min(pending, SIZE - 1));
-            limit += Math.max(0, n);
-        }
-        bytesRead += limit;
+        limit = n;
+        bytesRead += n;
         return true;
+    }
+
+    /**
+     * A read that filled the buffer means more is waiting: grow. A read that did not fill a large buffer
+     * means the socket was drained and the next read may block for a long time: shrink, so a quiet
+     * connection holds only the small buffer (at most one large allocation per burst).
+     */
+    private void resizeFor(int lastRead) {
+        if (lastRead == buf.length) {
+            if (buf.length < LARGE) {
+                buf = new byte[LARGE];
+            }
+        }
+        else if (buf.length > SMALL) {
+            buf = new byte[SMALL];
+        }
     }
 
     /** Bytes taken from the underlying stream so far (framing included; after TLS decryption). */
@@ -66,9 +82,9 @@ public final class ReadBuffer extends InputStream {
         return bytesRead;
     }
 
-    /** Whether a buffer is held right now (none while the reader waits for an idle peer). */
-    boolean holdsBuffer() {
-        return buf != null;
+    /** The capacity held right now: {@link #SMALL} while the peer is quiet. */
+    int capacity() {
+        return buf.length;
     }
 
     int remaining() {

@@ -3,6 +3,7 @@ package io.tcpgateway.listener;
 import io.tcpgateway.connection.Peer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.springframework.integration.core.MessageSelector;
 import org.springframework.messaging.Message;
 
 /**
@@ -10,16 +11,17 @@ import org.springframework.messaging.Message;
  * alone, {@code PONG} is only a sign of life (already stamped when the frame was read). Neither goes
  * further into the flow.
  */
-final class ControlFrames {
+final class ControlFrames implements MessageSelector {
 
     static final byte[] PING = "PING".getBytes(StandardCharsets.US_ASCII);
     static final byte[] PONG = "PONG".getBytes(StandardCharsets.US_ASCII);
 
-    private ControlFrames() {
-    }
-
-    /** Handles a control frame; true when the message is an ordinary frame that goes on. */
-    static boolean passOn(Message<?> message) {
+    /**
+     * Handles a control frame; true when the message is an ordinary frame that goes on. (A
+     * {@link MessageSelector} rather than a lambda: Spring Integration invokes lambdas reflectively.)
+     */
+    @Override
+    public boolean accept(Message<?> message) {
         byte[] frame = (byte[]) message.getPayload();
         if (frame.length != 4) {
             return true;

@@ -14,6 +14,7 @@ import java.util.concurrent.locks.LockSupport;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tcpgateway.metrics.ListenerMetrics;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,8 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.integration.dsl.IntegrationFlowBuilder;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
+import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
+import org.springframework.integration.support.management.IntegrationManagement;
 import org.springframework.integration.ip.dsl.Tcp;
 import org.springframework.messaging.Message;
 import org.springframework.stereotype.Component;
@@ -43,6 +46,8 @@ import org.springframework.stereotype.Component;
 public class ListenerRegistrar implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ListenerRegistrar.class);
+    @SuppressWarnings("unchecked")
+    private static final Class<Message<?>> MESSAGES = (Class<Message<?>>) (Class<?>) Message.class;
     private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
     private static final int ACCEPT_BACKLOG = 1024;
 
@@ -51,11 +56,14 @@ public class ListenerRegistrar implements SmartLifecycle {
     private final ConnectionExecutors executors;
     private final SslBundles sslBundles;
     private final ObjectProvider<MeterRegistry> meterRegistry;
+    private final ListableBeanFactory beans;
     private final List<GatewayListener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean running;
 
     public ListenerRegistrar(GatewayProperties properties, IntegrationFlowContext flowContext,
-            ConnectionExecutors executors, SslBundles sslBundles, ObjectProvider<MeterRegistry> meterRegistry) {
+            ConnectionExecutors executors, SslBundles sslBundles, ObjectProvider<MeterRegistry> meterRegistry,
+            ListableBeanFactory beans) {
+        this.beans = beans;
         this.properties = properties;
         this.flowContext = flowContext;
         this.executors = executors;
@@ -100,18 +108,33 @@ public class ListenerRegistrar implements SmartLifecycle {
 
         IntegrationFlowBuilder flow = IntegrationFlow
                 .from(Tcp.inboundAdapter(factory).id("listener-" + config.name() + "-inbound"))
-                .filter(Message.class, ControlFrames::passOn, (filter) -> filter.discardChannel("nullChannel"));
+                .filter(MESSAGES, new ControlFrames(), (filter) -> filter.discardChannel("nullChannel"));
         if (config.mode() == Mode.ECHO) {
             flow.handle(Tcp.outboundAdapter(factory));
         }
         else {
             flow.handle(new BroadcastHandler(listener));
         }
-        flowContext.registration(flow.get())
+        IntegrationFlowRegistration registration = flowContext.registration(flow.get())
                 .id("listener-" + config.name())
                 .addBean("listener-" + config.name() + "-connection-factory", factory)
                 .register();
+        withoutPerMessageMetrics(registration);
         return listener;
+    }
+
+    /**
+     * Spring Integration times every channel send and handler call when a MeterRegistry exists: per
+     * frame, the largest cost JFR showed after the message ids. The gateway's own meters count what
+     * operators need (CONTRACT section 7), so the flow's components get no metrics captor.
+     */
+    private void withoutPerMessageMetrics(IntegrationFlowRegistration registration) {
+        String prefix = registration.getId() + ".";
+        beans.getBeansOfType(IntegrationManagement.class, false, false).forEach((name, component) -> {
+            if (name.startsWith(prefix) || name.startsWith(registration.getId() + "-")) {
+                component.registerMetricsCaptor(null);
+            }
+        });
     }
 
     private static GatewayServerConnectionFactory connectionFactory(GatewayListener listener,

@@ -16,7 +16,7 @@ class FrameCodecTest {
 
     @Test
     void everyFramingRoundTripsPayloadsThatSpanManyReadBuffers() throws IOException {
-        byte[] big = new byte[3 * ReadBuffer.SIZE + 17];
+        byte[] big = new byte[3 * ReadBuffer.LARGE + 17];
         for (int i = 0; i < big.length; i++) {
             big[i] = (byte) ('a' + i % 26);
         }
@@ -68,13 +68,17 @@ class FrameCodecTest {
     }
 
     @Test
-    void theReadBufferHoldsNoMemoryOnceItHasBeenDrained() throws IOException {
-        ReadBuffer buffer = new ReadBuffer(stream(bytes("one\n")));
-        FrameCodec codec = FrameCodec.of(Framing.LINE, 100);
+    void theReadBufferGrowsForABurstAndShrinksBackOnceTheSocketIsDrained() throws IOException {
+        byte[] burst = new byte[40_000];
+        java.util.Arrays.fill(burst, (byte) 'b');
+        FrameCodec codec = FrameCodec.of(Framing.LINE, 100_000);
+        ReadBuffer buffer = new ReadBuffer(stream(concat(codec.encode(burst), bytes("one\n"))));
+        assertThat(codec.deserialize(buffer)).isEqualTo(burst);
+        assertThat(buffer.capacity()).as("grown while reads keep filling it").isEqualTo(ReadBuffer.LARGE);
         assertThat(codec.deserialize(buffer)).isEqualTo(bytes("one"));
-        assertThat(buffer.bytesRead()).isEqualTo(4);
         assertThatThrownBy(() -> codec.deserialize(buffer)).isInstanceOf(SoftEndOfStreamException.class);
-        assertThat(buffer.holdsBuffer()).isFalse();
+        assertThat(buffer.capacity()).as("what a quiet connection holds").isEqualTo(ReadBuffer.SMALL);
+        assertThat(buffer.bytesRead()).isEqualTo(40_001 + 4);
     }
 
     private static byte[] bytes(String text) {
