@@ -26,6 +26,11 @@ public final class Bench {
             IdleLoad.hold(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
             return;
         }
+        if (command.equals("chart")) { // redraw results/benchmark.png from results/benchmark.tsv
+            Report.fromCsv(java.nio.file.Files.readAllLines(Path.of("results", "benchmark.tsv")))
+                    .chart(Path.of("results", "benchmark.png"));
+            return;
+        }
         if (command.equals("compare")) {
             Comparison.run(Integer.parseInt(options.getOrDefault("rounds", "2")),
                     Double.parseDouble(options.getOrDefault("seconds", "10")),

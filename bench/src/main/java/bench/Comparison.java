@@ -17,6 +17,7 @@ import org.HdrHistogram.Histogram;
 final class Comparison {
 
     static final List<String> SERVERS = List.of("gateway", "netty");
+    /** The image's flags (Dockerfile), for both servers. */
     static final List<String> JVM_FLAGS = List.of("-XX:MaxRAMPercentage=70", "-XX:+ExitOnOutOfMemoryError");
 
     private final Map<String, Map<String, List<Double>>> figures = new LinkedHashMap<>();
@@ -145,6 +146,7 @@ final class Comparison {
         System.out.println();
         System.out.println(markdown);
         Report.write(Path.of("results", "benchmark.md"), markdown);
+        Report.write(Path.of("results", "benchmark.tsv"), report.csv());
         report.chart(Path.of("results", "benchmark.png"));
     }
 

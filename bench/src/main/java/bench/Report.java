@@ -63,8 +63,9 @@ final class Report {
     void chart(Path png) throws IOException {
         System.setProperty("java.awt.headless", "true");
         CategoryChart chart = new CategoryChartBuilder().width(1000).height(520)
-                .title("tcp-gateway vs plain Netty 4.2 (ratio gateway / Netty; 2 cores, loopback)")
-                .xAxisTitle("").yAxisTitle("ratio").build();
+                .title("tcp-gateway / plain Netty 4.2 (throughput: higher is better; latency, memory: lower is better)")
+                .xAxisTitle("").yAxisTitle("gateway / Netty").build();
+        chart.getStyler().setDecimalPattern("0.00");
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setXAxisLabelRotation(20);
         chart.getStyler().setLabelsVisible(true);
@@ -74,6 +75,27 @@ final class Report {
         chart.addSeries("gateway / Netty", names, targeted.stream().map(Row::ratio).toList());
         chart.addSeries("target", names, targeted.stream().map(Row::target).toList());
         BitmapEncoder.saveBitmap(chart, png.toString().replaceFirst("\\.png$", ""), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** The rows as tab-separated values, so the chart can be drawn again without re-running ({@code bench chart}). */
+    String csv() {
+        StringBuilder out = new StringBuilder("scenario\tmetric\tgateway\tbaseline\tunit\thigherIsBetter\ttarget\n");
+        for (Row row : rows) {
+            out.append(String.join("\t", row.scenario(), row.metric(), String.valueOf(row.gateway()),
+                    String.valueOf(row.baseline()), row.unit(), String.valueOf(row.higherIsBetter()),
+                    String.valueOf(row.target()))).append('\n');
+        }
+        return out.toString();
+    }
+
+    static Report fromCsv(List<String> lines) {
+        Report report = new Report();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split("\t");
+            report.add(new Row(f[0], f[1], Double.parseDouble(f[2]), Double.parseDouble(f[3]), f[4],
+                    Boolean.parseBoolean(f[5]), Double.parseDouble(f[6])));
+        }
+        return report;
     }
 
     static String format(double value, String unit) {

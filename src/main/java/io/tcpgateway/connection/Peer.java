@@ -122,8 +122,9 @@ public final class Peer {
         return admitted && closeReason.get() == null;
     }
 
+    /** Closed, or being closed: {@code closedAt} is stamped before the socket is closed. */
     public boolean isClosed() {
-        return closedAt != 0 || !connection.isOpen();
+        return closedAt != 0;
     }
 
     GatewayConnection connection() {

@@ -110,7 +110,7 @@ public class ListenerRegistrar implements SmartLifecycle {
                 .from(Tcp.inboundAdapter(factory).id("listener-" + config.name() + "-inbound"))
                 .filter(MESSAGES, new ControlFrames(), (filter) -> filter.discardChannel("nullChannel"));
         if (config.mode() == Mode.ECHO) {
-            flow.handle(Tcp.outboundAdapter(factory));
+            flow.handle(new EchoHandler());
         }
         else {
             flow.handle(new BroadcastHandler(listener));
