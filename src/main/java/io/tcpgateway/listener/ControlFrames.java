@@ -16,10 +16,7 @@ final class ControlFrames implements MessageSelector {
     static final byte[] PING = "PING".getBytes(StandardCharsets.US_ASCII);
     static final byte[] PONG = "PONG".getBytes(StandardCharsets.US_ASCII);
 
-    /**
-     * Handles a control frame; true when the message is an ordinary frame that goes on. (A
-     * {@link MessageSelector} rather than a lambda: Spring Integration invokes lambdas reflectively.)
-     */
+    /** Handles a control frame; true when the message is an ordinary frame that goes on. */
     @Override
     public boolean accept(Message<?> message) {
         byte[] frame = (byte[]) message.getPayload();

@@ -28,15 +28,15 @@ import org.springframework.integration.dsl.context.IntegrationFlowContext;
 import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
 import org.springframework.integration.support.management.IntegrationManagement;
 import org.springframework.integration.ip.dsl.Tcp;
-import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHandler;
 import org.springframework.stereotype.Component;
 
 /**
  * Builds one server connection factory and one Spring Integration flow per configured listener and
  * registers them with the {@link IntegrationFlowContext}:
  * <pre>
- * Tcp.inboundAdapter ─▶ control frames (PING/PONG) ─▶ echo: Tcp.outboundAdapter (back to the sender)
- *                                                   └▶ broadcast: BroadcastHandler (every other peer)
+ * Tcp.inboundAdapter ─▶ FrameHandler: control frames (PING/PONG) ─▶ echo: EchoHandler (back to the sender)
+ *                                                               └▶ broadcast: BroadcastHandler (every other peer)
  * </pre>
  * Flows are registered when the context starts (not while beans are still being created), so every
  * event listener is in place before the first client can connect; start-up waits until each
@@ -46,8 +46,6 @@ import org.springframework.stereotype.Component;
 public class ListenerRegistrar implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ListenerRegistrar.class);
-    @SuppressWarnings("unchecked")
-    private static final Class<Message<?>> MESSAGES = (Class<Message<?>>) (Class<?>) Message.class;
     private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
     private static final int ACCEPT_BACKLOG = 1024;
 
@@ -106,15 +104,10 @@ public class ListenerRegistrar implements SmartLifecycle {
         listener.bind(factory);
         meterRegistry.ifAvailable((registry) -> ListenerMetrics.bind(listener, registry));
 
+        MessageHandler mode = (config.mode() == Mode.ECHO) ? new EchoHandler() : new BroadcastHandler(listener);
         IntegrationFlowBuilder flow = IntegrationFlow
                 .from(Tcp.inboundAdapter(factory).id("listener-" + config.name() + "-inbound"))
-                .filter(MESSAGES, new ControlFrames(), (filter) -> filter.discardChannel("nullChannel"));
-        if (config.mode() == Mode.ECHO) {
-            flow.handle(new EchoHandler());
-        }
-        else {
-            flow.handle(new BroadcastHandler(listener));
-        }
+                .handle(new FrameHandler(mode));
         IntegrationFlowRegistration registration = flowContext.registration(flow.get())
                 .id("listener-" + config.name())
                 .addBean("listener-" + config.name() + "-connection-factory", factory)
