@@ -14,6 +14,7 @@ import java.util.Map;
  *
  * <pre>
  * java -jar bench/target/bench.jar compare [--rounds 2] [--seconds 10] [--idle 10000] [--churn 100000] [--only echo,latency]
+ *                                          [--jvm "-XX:MaxRAM=1g"] (extra flags for both servers)
  * java -jar bench/target/bench.jar io-model [--rounds 2] [--idle 10000] [--seconds 8]
  * </pre>
  */
@@ -37,7 +38,7 @@ public final class Bench {
                     Integer.parseInt(options.getOrDefault("idle", "10000")),
                     Integer.parseInt(options.getOrDefault("churn", "100000")),
                     Path.of(options.getOrDefault("gateway-jar", "../target/tcp-gateway.jar")),
-                    options.getOrDefault("only", ""));
+                    options.getOrDefault("only", ""), options.getOrDefault("jvm", ""));
             return;
         }
         if (!command.equals("io-model")) {

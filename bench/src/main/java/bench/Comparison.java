@@ -18,7 +18,8 @@ final class Comparison {
 
     static final List<String> SERVERS = List.of("gateway", "netty");
     /** The image's flags (Dockerfile), for both servers. */
-    static final List<String> JVM_FLAGS = List.of("-XX:MaxRAMPercentage=70", "-XX:+ExitOnOutOfMemoryError");
+    static final List<String> JVM_FLAGS = new java.util.ArrayList<>(
+            List.of("-XX:MaxRAMPercentage=70", "-XX:+ExitOnOutOfMemoryError"));
 
     private final Map<String, Map<String, List<Double>>> figures = new LinkedHashMap<>();
     private final Map<String, List<ChurnLoad.Result>> churn = new LinkedHashMap<>();
@@ -28,7 +29,12 @@ final class Comparison {
         this.gatewayJar = gatewayJar;
     }
 
-    static void run(int rounds, double seconds, int idle, int churnCycles, Path gatewayJar, String only) throws Exception {
+    /** @param extraJvmFlags added to both servers' flags, e.g. {@code -XX:MaxRAM=1g} to act as a 1 GiB pod */
+    static void run(int rounds, double seconds, int idle, int churnCycles, Path gatewayJar, String only,
+            String extraJvmFlags) throws Exception {
+        if (!extraJvmFlags.isBlank()) {
+            JVM_FLAGS.addAll(List.of(extraJvmFlags.trim().split("\\s+")));
+        }
         Comparison comparison = new Comparison(gatewayJar);
         Set<String> scenarios = only.isBlank() ? Set.of("echo", "latency", "broadcast", "idle", "churn")
                 : Set.of(only.split(","));
