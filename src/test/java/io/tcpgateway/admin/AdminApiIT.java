@@ -3,11 +3,13 @@ package io.tcpgateway.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tcpgateway.connection.Peer;
 import io.tcpgateway.connection.PeerRegistry;
 import io.tcpgateway.listener.ListenerRegistrar;
 import io.tcpgateway.support.AdminClient;
 import io.tcpgateway.support.AdminClient.Response;
 import io.tcpgateway.support.GatewayPorts;
+import io.tcpgateway.support.Peers;
 import io.tcpgateway.support.TcpTestClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -236,7 +238,7 @@ class AdminApiIT {
     }
 
     private String peerId(TcpTestClient client) {
-        return registry.all().stream().filter((peer) -> peer.remotePort() == client.socket().getLocalPort())
-                .map((peer) -> peer.id()).findFirst().orElse(null);
+        Peer peer = Peers.of(registry, client);
+        return (peer != null) ? peer.id() : null;
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tcpgateway.listener.ListenerRegistrar;
 import io.tcpgateway.support.GatewayPorts;
+import io.tcpgateway.support.Peers;
 import io.tcpgateway.support.TcpTestClient;
 import java.util.Arrays;
 import java.util.List;
@@ -37,7 +38,7 @@ class ConnectionLogIT {
                 client.sendLine("frame " + i);
                 client.readLine();
             }
-            id = registry.all().stream().filter((peer) -> peer.remotePort() == clientPort).findFirst().orElseThrow().id();
+            id = Peers.of(registry, client).id();
         }
         await().until(() -> output.getOut().contains("Connection closed: listener=logged id=" + id + " "));
         List<String> lines = Arrays.stream(output.getOut().split("\\R")).filter((line) -> line.contains(" id=" + id + " ")).toList();

@@ -8,6 +8,7 @@ import io.tcpgateway.connection.Peer;
 import io.tcpgateway.connection.PeerRegistry;
 import io.tcpgateway.listener.ListenerRegistrar;
 import io.tcpgateway.support.GatewayPorts;
+import io.tcpgateway.support.Peers;
 import io.tcpgateway.support.TcpTestClient;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -77,8 +78,6 @@ class HeartbeatIT {
     }
 
     private Peer peerOf(TcpTestClient client) {
-        return registry.all().stream()
-                .filter((peer) -> peer.remotePort() == client.socket().getLocalPort())
-                .findFirst().orElse(null);
+        return Peers.of(registry, client);
     }
 }

@@ -7,6 +7,7 @@ import io.tcpgateway.connection.CloseReason;
 import io.tcpgateway.connection.Peer;
 import io.tcpgateway.connection.PeerRegistry;
 import io.tcpgateway.support.GatewayPorts;
+import io.tcpgateway.support.Peers;
 import io.tcpgateway.support.TcpTestClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -152,9 +153,7 @@ class ModesAndFramingIT {
     void theRegistryTracksEachPeerFromOpenToCloseWithItsCounters() {
         Peer peer;
         try (TcpTestClient client = TcpTestClient.connect(port("echo"))) {
-            peer = await().until(() -> registry.all().stream()
-                    .filter((p) -> p.remotePort() == client.socket().getLocalPort()).findFirst().orElse(null),
-                    java.util.Objects::nonNull);
+            peer = Peers.awaitPeer(registry, client);
             assertThat(peer.id()).matches("[A-Za-z0-9_-]{1,16}");
             assertThat(peer.listener().name()).isEqualTo("echo");
             assertThat(peer.remoteAddress()).isEqualTo("127.0.0.1");
@@ -187,9 +186,7 @@ class ModesAndFramingIT {
     void aPeerClosingInTheMiddleOfAFrameIsAnOrdinaryClose() {
         Peer peer;
         try (TcpTestClient client = TcpTestClient.connect(port("echo"))) {
-            peer = await().until(() -> registry.all().stream()
-                    .filter((p) -> p.remotePort() == client.socket().getLocalPort()).findFirst().orElse(null),
-                    java.util.Objects::nonNull);
+            peer = Peers.awaitPeer(registry, client);
             client.sendRaw("half a line".getBytes(StandardCharsets.US_ASCII));
         }
         await().until(() -> peer.closeReason() != null && registry.find(peer.id()).isEmpty());
@@ -204,8 +201,7 @@ class ModesAndFramingIT {
             try (TcpTestClient client = TcpTestClient.connect(port("echo"))) {
                 client.sendLine("id?");
                 client.readLine();
-                ids.add(registry.all().stream().filter((p) -> p.remotePort() == client.socket().getLocalPort())
-                        .findFirst().orElseThrow().id());
+                ids.add(Peers.of(registry, client).id());
             }
         }
         assertThat(ids).hasSize(50);
