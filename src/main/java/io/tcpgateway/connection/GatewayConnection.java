@@ -73,11 +73,15 @@ public final class GatewayConnection extends TcpNetConnection {
         return delta;
     }
 
-    /** The reader loop, with this connection's {@link Burst} bound for everything it sends. */
+    Burst burst() {
+        return burst;
+    }
+
+    /** The reader loop; whatever its last burst queued is started before the thread ends. */
     @Override
     public void run() {
         try {
-            ScopedValue.where(Burst.CURRENT, burst).run(super::run);
+            super.run();
         }
         finally {
             burst.flush();

@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A connection's bounded backlog of encoded frames and its writer. Offering never blocks: the frame
@@ -41,8 +42,11 @@ final class OutboundQueue {
         return pendingBytes.get();
     }
 
-    /** Queues a frame; false when it was refused (closing, or over the backlog limit, which closes the peer). */
-    boolean offer(byte[] frame) {
+    /**
+     * Queues a frame; false when it was refused (closing, or over the backlog limit, which closes the
+     * peer). With a {@code burst}, the writer is started when that reader's burst ends; without, now.
+     */
+    boolean offer(byte[] frame, @Nullable Burst burst) {
         if (closeWhenDrained || peer.isClosed()) {
             return false;
         }
@@ -52,7 +56,6 @@ final class OutboundQueue {
             return false;
         }
         frames.add(frame);
-        Burst burst = Burst.current();
         if (burst != null) {
             burst.defer(this);
         }

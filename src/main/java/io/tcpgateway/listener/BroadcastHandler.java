@@ -26,7 +26,7 @@ final class BroadcastHandler implements MessageHandler {
         byte[] wire = listener.codec().encode((byte[]) message.getPayload());
         for (Peer peer : listener.peers()) {
             if (includeSender || peer != sender) {
-                peer.send(wire);
+                peer.send(wire, sender);
             }
         }
     }

@@ -24,7 +24,8 @@ final class ControlFrames implements MessageSelector {
             return true;
         }
         if (Arrays.equals(frame, PING)) {
-            peerOf(message).sendPayload(PONG);
+            Peer sender = peerOf(message);
+            sender.sendPayload(PONG, sender);
             return false;
         }
         return !Arrays.equals(frame, PONG);

@@ -1,5 +1,6 @@
 package io.tcpgateway.listener;
 
+import io.tcpgateway.connection.Peer;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHandler;
 
@@ -12,6 +13,7 @@ final class EchoHandler implements MessageHandler {
 
     @Override
     public void handleMessage(Message<?> message) {
-        ControlFrames.peerOf(message).sendPayload((byte[]) message.getPayload());
+        Peer sender = ControlFrames.peerOf(message);
+        sender.sendPayload((byte[]) message.getPayload(), sender);
     }
 }
