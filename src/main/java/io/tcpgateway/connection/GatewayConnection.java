@@ -92,7 +92,10 @@ public final class GatewayConnection extends TcpNetConnection {
         return socket.getOutputStream();
     }
 
-    /** Used by Spring Integration's outbound adapter (echo): queue, never write here. */
+    /**
+     * Whatever sends through the connection itself (an outbound adapter, say) only queues: no socket
+     * write ever happens on the caller's thread.
+     */
     @Override
     public void send(Message<?> message) {
         Object payload = message.getPayload();

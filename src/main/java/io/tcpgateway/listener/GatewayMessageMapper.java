@@ -12,8 +12,9 @@ import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.support.GenericMessage;
 
 /**
- * Turns a frame into a message with only the headers the flow uses: the connection id (for the
- * outbound adapter) and the {@link Peer} itself (so nothing downstream looks a peer up by string).
+ * Turns a frame into a message with only two headers: Spring Integration's standard connection id
+ * (what an outbound adapter would reply to) and the {@link Peer} itself (so nothing downstream looks a
+ * peer up by string).
  * The stock mapper builds its headers twice, generates two ids, and adds host and address headers
  * per frame. Frames from
  * a peer that is not admitted (server full) or is being closed are dropped here.
