@@ -38,9 +38,8 @@ public class GatewayEndpoint {
             int connections) {
 
         static ListenerDescriptor of(GatewayListener listener) {
-            return new ListenerDescriptor(listener.name(), listener.boundPort(),
-                    listener.mode().name().toLowerCase(), listener.properties().framing().name().toLowerCase()
-                            .replace('_', '-'), listener.isRunning(), listener.peers().size());
+            return new ListenerDescriptor(listener.name(), listener.boundPort(), listener.mode().configName(),
+                    listener.properties().framing().configName(), listener.isRunning(), listener.peers().size());
         }
     }
 }

@@ -7,5 +7,10 @@ public enum Framing {
     /** A 4-byte big-endian unsigned length, then that many bytes. */
     LENGTH_PREFIX,
     /** 0x02, payload, 0x03. */
-    STX_ETX
+    STX_ETX;
+
+    /** As written in the configuration and shown by the admin API ({@code broadcast}, {@code length-prefix}). */
+    public String configName() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
 }

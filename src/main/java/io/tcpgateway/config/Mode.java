@@ -5,5 +5,10 @@ public enum Mode {
     /** Each frame goes back to its sender only. */
     ECHO,
     /** Each frame goes to every other open connection of the same listener. */
-    BROADCAST
+    BROADCAST;
+
+    /** As written in the configuration and shown by the admin API ({@code broadcast}, {@code length-prefix}). */
+    public String configName() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
 }

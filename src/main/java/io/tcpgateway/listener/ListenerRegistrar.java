@@ -90,8 +90,7 @@ public class ListenerRegistrar implements SmartLifecycle {
             awaitBound(listener, i);
             ListenerProperties config = listener.properties();
             log.info("Listener {} listening on {}:{} ({}, {} framing{})", config.name(), config.bindAddress(),
-                    listener.boundPort(), config.mode().name().toLowerCase(), config.framing().name().toLowerCase()
-                            .replace('_', '-'), config.tls() ? ", TLS" : "");
+                    listener.boundPort(), config.mode().configName(), config.framing().configName(), config.tls() ? ", TLS" : "");
         }
         running = true;
     }
