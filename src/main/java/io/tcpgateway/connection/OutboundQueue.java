@@ -2,12 +2,12 @@ package io.tcpgateway.connection;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,12 +21,28 @@ final class OutboundQueue {
 
     static final int BATCH_BYTES = 64 * 1024;
 
+    private static final VarHandle PENDING_BYTES;
+    private static final VarHandle WRITING;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            PENDING_BYTES = lookup.findVarHandle(OutboundQueue.class, "pendingBytes", long.class);
+            WRITING = lookup.findVarHandle(OutboundQueue.class, "writing", boolean.class);
+        }
+        catch (ReflectiveOperationException ex) {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     private final Peer peer;
     private final long maxPendingBytes;
     private final Executor writers;
     private final Queue<byte[]> frames = new ConcurrentLinkedQueue<>();
-    private final AtomicLong pendingBytes = new AtomicLong();
-    private final AtomicBoolean writing = new AtomicBoolean();
+    // Plain volatile fields updated through VarHandles, not AtomicLong/AtomicBoolean objects: every
+    // connection has a queue, and two fewer objects each is memory an idle connection does not hold.
+    private volatile long pendingBytes;
+    private volatile boolean writing;
     private volatile boolean closeWhenDrained;
     /** Set by a reader's {@link Burst} that will start this writer when its burst ends. */
     volatile Burst deferredBy;
@@ -39,7 +55,7 @@ final class OutboundQueue {
     }
 
     long pendingBytes() {
-        return pendingBytes.get();
+        return pendingBytes;
     }
 
     /**
@@ -50,8 +66,8 @@ final class OutboundQueue {
         if (closeWhenDrained || peer.isClosed()) {
             return false;
         }
-        if (pendingBytes.addAndGet(frame.length) > maxPendingBytes) {
-            pendingBytes.addAndGet(-frame.length);
+        if (addPending(frame.length) > maxPendingBytes) {
+            addPending(-frame.length);
             peer.close(CloseReason.SLOW_CONSUMER);
             return false;
         }
@@ -67,7 +83,7 @@ final class OutboundQueue {
 
     /** Queues a last frame, whatever the backlog, and closes the connection once it is written. */
     void offerLast(byte[] frame) {
-        pendingBytes.addAndGet(frame.length);
+        addPending(frame.length);
         frames.add(frame);
         closeWhenDrained = true;
         startWriter();
@@ -77,17 +93,17 @@ final class OutboundQueue {
     void discard() {
         byte[] frame;
         while ((frame = frames.poll()) != null) {
-            pendingBytes.addAndGet(-frame.length);
+            addPending(-frame.length);
         }
     }
 
     void startWriter() {
-        if (writing.compareAndSet(false, true)) {
+        if (WRITING.compareAndSet(this, false, true)) {
             try {
                 writers.execute(this::drain);
             }
             catch (RejectedExecutionException shuttingDown) {
-                writing.set(false);
+                writing = false;
                 peer.close(CloseReason.SHUTDOWN);
             }
         }
@@ -98,10 +114,10 @@ final class OutboundQueue {
             while (true) {
                 byte[] first = frames.poll();
                 if (first == null) {
-                    writing.set(false);
+                    writing = false;
                     // A frame offered after the poll but before the flag was cleared found the writer
                     // "running" and did not start one: take it over, unless another writer already has.
-                    if (!frames.isEmpty() && writing.compareAndSet(false, true)) {
+                    if (!frames.isEmpty() && WRITING.compareAndSet(this, false, true)) {
                         continue;
                     }
                     if (closeWhenDrained && frames.isEmpty()) {
@@ -113,7 +129,7 @@ final class OutboundQueue {
             }
         }
         catch (IOException | RuntimeException failure) {
-            writing.set(false);
+            writing = false;
             peer.writeFailed(failure);
         }
     }
@@ -126,7 +142,7 @@ final class OutboundQueue {
             written(first.length, 1);
             return;
         }
-        byte[] batch = new byte[(int) Math.min(BATCH_BYTES, Math.max(pendingBytes.get(), first.length))];
+        byte[] batch = new byte[(int) Math.min(BATCH_BYTES, Math.max(pendingBytes, first.length))];
         System.arraycopy(first, 0, batch, 0, first.length);
         int length = first.length;
         int count = 1;
@@ -141,8 +157,13 @@ final class OutboundQueue {
         written(length, count);
     }
 
+    /** Adds to the queued byte count (negative when frames leave) and returns the new count. */
+    private long addPending(long bytes) {
+        return (long) PENDING_BYTES.getAndAdd(this, bytes) + bytes;
+    }
+
     private void written(int bytes, int count) {
-        pendingBytes.addAndGet(-bytes);
+        addPending(-bytes);
         peer.recordWrite(bytes, count);
     }
 

@@ -13,8 +13,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.event.EventListener;
+import org.springframework.context.ApplicationListener;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionCloseEvent;
+import org.springframework.integration.ip.tcp.connection.TcpConnectionEvent;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionOpenEvent;
 import org.springframework.stereotype.Component;
 
@@ -24,7 +25,7 @@ import org.springframework.stereotype.Component;
  * connection opened and one per connection closed, with its reason.
  */
 @Component
-public class PeerRegistry {
+public class PeerRegistry implements ApplicationListener<TcpConnectionEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(PeerRegistry.class);
     private static final byte[] SERVER_FULL = "ERROR server full".getBytes(StandardCharsets.US_ASCII);
@@ -37,17 +38,20 @@ public class PeerRegistry {
         this.closedHistorySize = properties.admin().closedHistory();
     }
 
-    @EventListener
-    void onOpen(TcpConnectionOpenEvent event) {
+    /**
+     * A plain listener rather than {@code @EventListener} methods: the method adapter looks its bean up
+     * on every event, and on a reader thread that lookup leaves a thread-local map behind, which every
+     * idle connection's parked thread would keep.
+     */
+    @Override
+    public void onApplicationEvent(TcpConnectionEvent event) {
         if (event.getSource() instanceof GatewayConnection connection) {
-            opened(connection.peer());
-        }
-    }
-
-    @EventListener
-    void onClose(TcpConnectionCloseEvent event) {
-        if (event.getSource() instanceof GatewayConnection connection) {
-            closed(connection.peer());
+            if (event instanceof TcpConnectionOpenEvent) {
+                opened(connection.peer());
+            }
+            else if (event instanceof TcpConnectionCloseEvent) {
+                closed(connection.peer());
+            }
         }
     }
 

@@ -7,18 +7,23 @@ import java.io.InputStream;
  * The read buffer of one connection, sized to what is arriving. Spring Integration's stock
  * deserializers read byte by byte from the raw socket stream and allocate a max-frame buffer before
  * blocking in {@code read}, so every idle connection pins tens of kilobytes. Here reads go through a
- * small buffer ({@link #SMALL}, what an idle connection holds while blocked) that grows to
- * {@link #LARGE} while reads keep filling it and shrinks back once a read shows the socket drained.
- * One {@code read} per burst, no {@code available()} probes. Not thread-safe: one reader thread per
- * connection owns it.
+ * buffer in three sizes: {@link #TINY} for a connection whose traffic comes in small bursts (a quiet
+ * connection holds this while its reader waits), {@link #SMALL} for steady traffic, {@link #LARGE}
+ * while reads keep filling it. A read that fills the buffer grows it one size; a read that leaves it
+ * part empty shows the socket drained and shrinks it back. One {@code read} per burst, no
+ * {@code available()} probes. Not thread-safe: one reader thread per connection owns it.
  */
 public final class ReadBuffer extends InputStream {
 
+    static final int TINY = 64;
     static final int SMALL = 512;
     static final int LARGE = 16 * 1024;
 
     private final InputStream in;
-    private byte[] buf = new byte[SMALL];
+    private byte[] buf = new byte[TINY];
+    /** Whether the last read, and the one before it, filled the buffer (more was waiting: same burst). */
+    private boolean lastReadFilled;
+    private boolean previousReadFilled;
     private int pos;
     private int limit;
     private long bytesRead;
@@ -39,6 +44,16 @@ public final class ReadBuffer extends InputStream {
         return (in instanceof ReadBuffer buffer) ? buffer : new ReadBuffer(in);
     }
 
+    /**
+     * Waits until bytes are buffered or the stream has ended, without consuming anything. The reader
+     * calls this between frames from the top of its stack, so an idle connection's parked thread holds
+     * a few frames rather than the whole decode path (the parked stack is most of an idle connection's
+     * heap). An end of stream shows again on the next read: sockets keep answering -1.
+     */
+    public void awaitBytes() throws IOException {
+        fill();
+    }
+
     /** Makes at least one byte available; false at end of stream. */
     boolean fill() throws IOException {
         if (pos < limit) {
@@ -57,22 +72,32 @@ public final class ReadBuffer extends InputStream {
             return false;
         }
         limit = n;
+        previousReadFilled = lastReadFilled;
+        lastReadFilled = n == buf.length;
         bytesRead += n;
         return true;
     }
 
     /**
-     * A read that filled the buffer means more is waiting: grow. A read that did not fill a large buffer
-     * means the socket was drained and the next read may block for a long time: shrink, so a quiet
-     * connection holds only the small buffer (at most one large allocation per burst).
+     * A read that filled the buffer means more is waiting: grow. A read that did not fill it means the
+     * socket was drained and the next read may wait a long time: a large buffer goes back to small, and
+     * a burst that fit the tiny buffer from its first read (the next one probably will too) goes back to
+     * tiny. The tail of a larger burst does not shrink to tiny, so traffic of a few hundred bytes per
+     * burst settles on small instead of allocating on every burst.
      */
     private void resizeFor(int lastRead) {
-        if (lastRead == buf.length) {
-            if (buf.length < LARGE) {
-                buf = new byte[LARGE];
+        int size = buf.length;
+        if (lastRead == size) {
+            if (size < LARGE) {
+                buf = new byte[(size == TINY) ? SMALL : LARGE];
             }
         }
-        else if (buf.length > SMALL) {
+        else if (lastRead <= TINY && !previousReadFilled) {
+            if (size > TINY) {
+                buf = new byte[TINY];
+            }
+        }
+        else if (size > SMALL) {
             buf = new byte[SMALL];
         }
     }

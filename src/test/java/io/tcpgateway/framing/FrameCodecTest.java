@@ -77,8 +77,52 @@ class FrameCodecTest {
         assertThat(buffer.capacity()).as("grown while reads keep filling it").isEqualTo(ReadBuffer.LARGE);
         assertThat(codec.deserialize(buffer)).isEqualTo(bytes("one"));
         assertThatThrownBy(() -> codec.deserialize(buffer)).isInstanceOf(SoftEndOfStreamException.class);
-        assertThat(buffer.capacity()).as("what a quiet connection holds").isEqualTo(ReadBuffer.SMALL);
+        assertThat(buffer.capacity()).as("back from large once the socket is drained").isEqualTo(ReadBuffer.SMALL);
         assertThat(buffer.bytesRead()).isEqualTo(40_001 + 4);
+    }
+
+    @Test
+    void aConnectionThatTalksInSmallBurstsWaitsWithTheTinyBuffer() throws IOException {
+        FrameCodec codec = FrameCodec.of(Framing.LINE, 1000);
+        String hundred = "x".repeat(99) + "\n";
+        ReadBuffer buffer = new ReadBuffer(new ChunkedStream(bytes("hello\n"), bytes(hundred), bytes(hundred),
+                bytes("quiet\n"), bytes("bye\n")));
+        assertThat(buffer.capacity()).as("a new connection").isEqualTo(ReadBuffer.TINY);
+        assertThat(codec.deserialize(buffer)).isEqualTo(bytes("hello"));
+        assertThat(codec.deserialize(buffer)).hasSize(99);
+        assertThat(codec.deserialize(buffer)).hasSize(99);
+        assertThat(buffer.capacity()).as("100-byte bursts settle on small").isEqualTo(ReadBuffer.SMALL);
+        assertThat(codec.deserialize(buffer)).isEqualTo(bytes("quiet"));
+        buffer.awaitBytes();
+        assertThat(buffer.capacity()).as("a short burst on its own: tiny again").isEqualTo(ReadBuffer.TINY);
+        assertThat(codec.deserialize(buffer)).isEqualTo(bytes("bye"));
+        assertThat(buffer.bytesRead()).isEqualTo(6 + 100 + 100 + 6 + 4);
+    }
+
+    /** A socket-like stream: each read returns at most what one chunk (one arrival) has left. */
+    private static final class ChunkedStream extends InputStream {
+
+        private final java.util.ArrayDeque<ByteArrayInputStream> chunks = new java.util.ArrayDeque<>();
+
+        ChunkedStream(byte[]... arrivals) {
+            for (byte[] arrival : arrivals) {
+                chunks.add(new ByteArrayInputStream(arrival));
+            }
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return (read(one, 0, 1) < 0) ? -1 : (one[0] & 0xff);
+        }
+
+        @Override
+        public int read(byte[] target, int offset, int length) {
+            while (!chunks.isEmpty() && chunks.peek().available() == 0) {
+                chunks.poll();
+            }
+            return chunks.isEmpty() ? -1 : chunks.peek().read(target, offset, length);
+        }
     }
 
     private static byte[] bytes(String text) {
