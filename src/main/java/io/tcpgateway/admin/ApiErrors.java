@@ -4,7 +4,7 @@ import java.util.Map;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /** The JSON body of a refused admin call: {@code {"status":400,"error":"Bad Request","message":"..."}}. */
-final class ApiErrors {
+public final class ApiErrors {
 
     private ApiErrors() {
     }
@@ -17,7 +17,7 @@ final class ApiErrors {
         return of(404, "Not Found", message);
     }
 
-    private static WebEndpointResponse<Object> of(int status, String error, String message) {
+    public static WebEndpointResponse<Object> of(int status, String error, String message) {
         return new WebEndpointResponse<>(Map.of("status", status, "error", error, "message", message), status);
     }
 }

@@ -1,11 +1,9 @@
 package io.tcpgateway.admin;
 
-import io.tcpgateway.connection.Peer;
-import io.tcpgateway.listener.GatewayListener;
-import io.tcpgateway.listener.ListenerRegistrar;
-import java.nio.charset.StandardCharsets;
+import io.tcpgateway.admin.LocalAdmin.Delivered;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
@@ -14,16 +12,19 @@ import org.springframework.stereotype.Component;
 /**
  * {@code POST /actuator/broadcast}: one frame to every open connection of one listener, or of all.
  * The frame is encoded once per listener and queued to each peer; the answer counts the peers it was
- * queued to.
+ * queued to. In a cluster every other pod does the same and the answer adds {@code "nodes"}: the pods
+ * that took it within the request timeout, this one included.
  */
 @Component
 @Endpoint(id = "broadcast")
 public class BroadcastEndpoint {
 
-    private final ListenerRegistrar listeners;
+    private final LocalAdmin local;
+    private final ObjectProvider<RemoteAdmin> remote;
 
-    public BroadcastEndpoint(ListenerRegistrar listeners) {
-        this.listeners = listeners;
+    public BroadcastEndpoint(LocalAdmin local, ObjectProvider<RemoteAdmin> remote) {
+        this.local = local;
+        this.remote = remote;
     }
 
     @WriteOperation
@@ -31,34 +32,14 @@ public class BroadcastEndpoint {
         if (message == null) {
             return ApiErrors.badRequest("the JSON body must have a \"message\"");
         }
-        List<GatewayListener> targets;
-        if (listener == null) {
-            targets = listeners.listeners();
+        AdminCall call = AdminCall.broadcast(message, listener);
+        WebEndpointResponse<Object> here = local.execute(call);
+        RemoteAdmin cluster = remote.getIfAvailable();
+        if (cluster == null || !(here.getBody() instanceof Delivered delivered)) {
+            return here; // a single pod, or refused (400) before anything was sent
         }
-        else if (listeners.listener(listener) != null) {
-            targets = List.of(listeners.listener(listener));
-        }
-        else {
-            return ApiErrors.badRequest("unknown listener '" + listener + "'; known: "
-                    + listeners.listeners().stream().map(GatewayListener::name).toList());
-        }
-        byte[] payload = message.getBytes(StandardCharsets.UTF_8);
-        for (GatewayListener target : targets) {
-            String problem = target.codec().cannotCarry(payload);
-            if (problem != null) {
-                return ApiErrors.badRequest("message cannot be sent on listener " + target.name() + ": " + problem);
-            }
-        }
-        int delivered = 0;
-        for (GatewayListener target : targets) {
-            byte[] wire = target.codec().encode(payload);
-            for (Peer peer : target.peers()) {
-                delivered += peer.send(wire) ? 1 : 0;
-            }
-        }
-        return new WebEndpointResponse<>(new Delivered(delivered));
-    }
-
-    public record Delivered(int delivered) {
+        List<Delivered> others = cluster.broadcastToOthers(call);
+        int total = delivered.delivered() + others.stream().mapToInt(Delivered::delivered).sum();
+        return new WebEndpointResponse<>(new Delivered(total, 1 + others.size()));
     }
 }

@@ -1,15 +1,13 @@
 package io.tcpgateway.admin;
 
-import io.tcpgateway.connection.CloseReason;
-import io.tcpgateway.connection.ClosedPeer;
+import io.tcpgateway.connection.ConnectionIds;
 import io.tcpgateway.connection.Peer;
 import io.tcpgateway.connection.PeerRegistry;
 import io.tcpgateway.listener.ListenerRegistrar;
-import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -20,7 +18,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code /actuator/connections}: list (open or recently closed), look up, kick, and send one frame.
- * Sending goes through the peer's outbound queue, so a call never waits on a slow peer.
+ * Sending goes through the peer's outbound queue, so a call never waits on a slow peer. In a cluster,
+ * a call on a connection of another pod (its id ends in that pod's node id) is run by that pod; the
+ * list shows this pod's connections.
  */
 @Component
 @Endpoint(id = "connections")
@@ -28,10 +28,15 @@ public class ConnectionsEndpoint {
 
     private final PeerRegistry registry;
     private final ListenerRegistrar listeners;
+    private final LocalAdmin local;
+    private final ObjectProvider<RemoteAdmin> remote;
 
-    public ConnectionsEndpoint(PeerRegistry registry, ListenerRegistrar listeners) {
+    public ConnectionsEndpoint(PeerRegistry registry, ListenerRegistrar listeners, LocalAdmin local,
+            ObjectProvider<RemoteAdmin> remote) {
         this.registry = registry;
         this.listeners = listeners;
+        this.local = local;
+        this.remote = remote;
     }
 
     /** Newest first; {@code state=closed} lists the closed history with {@code closedAt} and {@code reason}. */
@@ -68,24 +73,13 @@ public class ConnectionsEndpoint {
     /** An open connection, or a recently closed one (with its reason); 404 when unknown. */
     @ReadOperation
     public WebEndpointResponse<Object> connection(@Selector String id) {
-        Optional<Peer> open = registry.find(id);
-        if (open.isPresent()) {
-            return new WebEndpointResponse<>(ConnectionDescriptor.of(open.get()));
-        }
-        return registry.closed().stream().filter((peer) -> peer.id().equals(id)).findFirst()
-                .<WebEndpointResponse<Object>>map((closed) -> new WebEndpointResponse<>(ConnectionDescriptor.of(closed)))
-                .orElseGet(() -> unknown(id));
+        return route(AdminCall.get(id));
     }
 
     /** Closes the connection (reason {@code kicked}). */
     @DeleteOperation
     public WebEndpointResponse<Object> kick(@Selector String id) {
-        Optional<Peer> peer = registry.find(id);
-        if (peer.isEmpty()) {
-            return unknown(id);
-        }
-        peer.get().close(CloseReason.KICKED);
-        return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NO_CONTENT);
+        return route(AdminCall.kick(id));
     }
 
     /** Sends {@code message} to the connection as one frame. */
@@ -94,27 +88,21 @@ public class ConnectionsEndpoint {
         if (message == null) {
             return ApiErrors.badRequest("the JSON body must have a \"message\"");
         }
-        Optional<Peer> peer = registry.find(id);
-        if (peer.isEmpty()) {
-            return unknown(id);
-        }
-        byte[] payload = message.getBytes(StandardCharsets.UTF_8);
-        String problem = peer.get().listener().codec().cannotCarry(payload);
-        if (problem != null) {
-            return ApiErrors.badRequest("message cannot be sent to " + id + ": " + problem);
-        }
-        if (!peer.get().sendPayload(payload)) {
-            return ApiErrors.notFound("connection '" + id + "' is closing");
-        }
-        return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NO_CONTENT);
+        return route(AdminCall.send(id, message));
     }
 
-    private WebEndpointResponse<Object> unknown(String id) {
-        return ApiErrors.notFound("no connection '" + id + "'");
+    /** Here when the id names no node or this one; otherwise on the pod it names (in a cluster). */
+    private WebEndpointResponse<Object> route(AdminCall call) {
+        String node = ConnectionIds.nodeOf(java.util.Objects.requireNonNull(call.id()));
+        RemoteAdmin cluster = remote.getIfAvailable();
+        if (node == null || cluster == null || node.equals(cluster.nodeId())) {
+            return local.execute(call);
+        }
+        return cluster.forward(node, call);
     }
 
     private List<String> listenerNames() {
-        return listeners.listeners().stream().map((listener) -> listener.name()).toList();
+        return local.listenerNames();
     }
 
     /** {@code {"total":N,"connections":[...]}}: total counts every match, not just this page. */

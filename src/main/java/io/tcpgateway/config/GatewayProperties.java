@@ -16,6 +16,7 @@ import org.springframework.validation.annotation.Validated;
  * @param outbound per-connection outbound flow control
  * @param shutdown graceful shutdown
  * @param admin the management API
+ * @param cluster several pods joined through Redis
  */
 @Validated
 @ConfigurationProperties("gateway")
@@ -24,14 +25,17 @@ public record GatewayProperties(
         @Valid @DefaultValue HeartbeatProperties heartbeat,
         @Valid @DefaultValue OutboundProperties outbound,
         @Valid @DefaultValue ShutdownProperties shutdown,
-        @Valid @DefaultValue AdminProperties admin) {
+        @Valid @DefaultValue AdminProperties admin,
+        @Valid @DefaultValue ClusterProperties cluster) {
 
     public GatewayProperties(@Nullable List<ListenerProperties> listeners, HeartbeatProperties heartbeat,
-            OutboundProperties outbound, ShutdownProperties shutdown, AdminProperties admin) {
+            OutboundProperties outbound, ShutdownProperties shutdown, AdminProperties admin,
+            ClusterProperties cluster) {
         this.listeners = (listeners == null) ? List.of(ListenerProperties.defaultChat()) : List.copyOf(listeners);
         this.heartbeat = heartbeat;
         this.outbound = outbound;
         this.shutdown = shutdown;
         this.admin = admin;
+        this.cluster = cluster;
     }
 }

@@ -35,7 +35,7 @@ public final class Peer {
 
     Peer(long sequence, GatewayListener listener, GatewayConnection connection, String remoteAddress, int remotePort) {
         this.sequence = sequence;
-        this.id = ConnectionIds.id(sequence);
+        this.id = ConnectionIds.id(sequence) + listener.connectionIdSuffix();
         this.listener = listener;
         this.connection = connection;
         this.remoteAddress = remoteAddress;

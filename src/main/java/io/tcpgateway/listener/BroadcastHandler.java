@@ -6,7 +6,8 @@ import org.springframework.messaging.MessageHandler;
 
 /**
  * Broadcast mode: the frame is encoded once and the same bytes are offered to every other peer's
- * outbound queue (and the sender's too with {@code include-sender}). Offering never blocks, so one
+ * outbound queue (and the sender's too with {@code include-sender}), then the payload goes to the
+ * {@link BroadcastRelay} (the other pods, in a cluster). Offering never blocks, so one
  * slow receiver costs the others nothing; building a message per receiver would cost an allocation
  * and a header map each for no gain.
  */
@@ -14,9 +15,11 @@ final class BroadcastHandler implements MessageHandler {
 
     private final GatewayListener listener;
     private final boolean includeSender;
+    private final BroadcastRelay relay;
 
-    BroadcastHandler(GatewayListener listener) {
+    BroadcastHandler(GatewayListener listener, BroadcastRelay relay) {
         this.listener = listener;
+        this.relay = relay;
         this.includeSender = listener.properties().includeSender();
     }
 
@@ -29,5 +32,6 @@ final class BroadcastHandler implements MessageHandler {
                 peer.send(wire, sender);
             }
         }
+        relay.relay(listener, (byte[]) message.getPayload());
     }
 }

@@ -22,14 +22,17 @@ public final class GatewayListener {
     private final FrameCodec codec;
     private final long maxPendingBytes;
     private final ConnectionExecutors executors;
+    private final String connectionIdSuffix;
     private final Set<Peer> peers = ConcurrentHashMap.newKeySet();
     private final AtomicInteger admitted = new AtomicInteger();
     private final ListenerStats stats = new ListenerStats();
     private volatile GatewayServerConnectionFactory connectionFactory;
     private volatile boolean draining;
 
-    GatewayListener(ListenerProperties properties, long maxPendingBytes, ConnectionExecutors executors) {
+    GatewayListener(ListenerProperties properties, long maxPendingBytes, ConnectionExecutors executors,
+            String connectionIdSuffix) {
         this.properties = properties;
+        this.connectionIdSuffix = connectionIdSuffix;
         this.codec = FrameCodec.of(properties.framing(), properties.maxFrameBytes());
         this.maxPendingBytes = maxPendingBytes;
         this.executors = executors;
@@ -41,6 +44,23 @@ public final class GatewayListener {
 
     public String name() {
         return properties.name();
+    }
+
+    /** What this pod's connection ids end with: {@code .<node-id>} in a cluster, nothing otherwise. */
+    public String connectionIdSuffix() {
+        return connectionIdSuffix;
+    }
+
+    /**
+     * Queues an encoded frame to every peer of this listener that takes input; never blocks. For frames
+     * that come from elsewhere (another pod, an operator); returns how many peers it was queued to.
+     */
+    public int deliverToAll(byte[] wireFrame) {
+        int delivered = 0;
+        for (Peer peer : peers) {
+            delivered += peer.send(wireFrame) ? 1 : 0;
+        }
+        return delivered;
     }
 
     public ListenerProperties properties() {

@@ -55,13 +55,15 @@ public class ListenerRegistrar implements SmartLifecycle {
     private final SslBundles sslBundles;
     private final ObjectProvider<MeterRegistry> meterRegistry;
     private final ListableBeanFactory beans;
+    private final ObjectProvider<BroadcastRelay> relay;
     private final List<GatewayListener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean running;
 
     public ListenerRegistrar(GatewayProperties properties, IntegrationFlowContext flowContext,
             ConnectionExecutors executors, SslBundles sslBundles, ObjectProvider<MeterRegistry> meterRegistry,
-            ListableBeanFactory beans) {
+            ListableBeanFactory beans, ObjectProvider<BroadcastRelay> relay) {
         this.beans = beans;
+        this.relay = relay;
         this.properties = properties;
         this.flowContext = flowContext;
         this.executors = executors;
@@ -97,13 +99,14 @@ public class ListenerRegistrar implements SmartLifecycle {
 
     private GatewayListener register(ListenerProperties config, int index) {
         GatewayListener listener = new GatewayListener(config, properties.outbound().maxPendingBytes().toBytes(),
-                executors);
+                executors, properties.cluster().connectionIdSuffix());
         SslBundle bundle = config.tls() ? TlsSocketFactories.bundleFor(config, index, sslBundles) : null;
         GatewayServerConnectionFactory factory = connectionFactory(listener, bundle);
         listener.bind(factory);
         meterRegistry.ifAvailable((registry) -> ListenerMetrics.bind(listener, registry));
 
-        MessageHandler mode = (config.mode() == Mode.ECHO) ? new EchoHandler() : new BroadcastHandler(listener);
+        MessageHandler mode = (config.mode() == Mode.ECHO) ? new EchoHandler() : new BroadcastHandler(listener,
+                relay.getIfAvailable(() -> BroadcastRelay.NONE));
         IntegrationFlowBuilder flow = IntegrationFlow
                 .from(Tcp.inboundAdapter(factory).id("listener-" + config.name() + "-inbound"))
                 .handle(new FrameHandler(mode));

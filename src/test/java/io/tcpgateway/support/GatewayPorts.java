@@ -16,4 +16,14 @@ public final class GatewayPorts {
         }
         return found.boundPort();
     }
+
+    /** A TCP port nobody listens on right now (for a server the test starts itself). */
+    public static int free() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+        catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
 }

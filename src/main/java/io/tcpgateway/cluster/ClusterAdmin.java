@@ -1,0 +1,175 @@
+package io.tcpgateway.cluster;
+
+import io.tcpgateway.admin.AdminCall;
+import io.tcpgateway.admin.ApiErrors;
+import io.tcpgateway.admin.LocalAdmin;
+import io.tcpgateway.admin.LocalAdmin.Delivered;
+import io.tcpgateway.admin.RemoteAdmin;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Admin calls between pods, request/reply over Redis pub/sub. A request goes to one pod's channel
+ * (a connection call) or to every pod's (a broadcast); {@code PUBLISH} answers how many pods are
+ * subscribed, which is how many answers to wait for (at most {@code gateway.cluster.request-timeout}).
+ * No subscriber means no such pod: 404. Each answer is the HTTP answer the other pod's
+ * {@link LocalAdmin} gave (status and JSON body), sent back on the asking pod's reply channel.
+ */
+final class ClusterAdmin implements RemoteAdmin, DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(ClusterAdmin.class);
+
+    private final StringRedisTemplate redis;
+    private final JsonMapper json;
+    private final ClusterChannels channels;
+    private final Duration timeout;
+    private final LocalAdmin local;
+    private final Map<String, BlockingQueue<Reply>> pending = new ConcurrentHashMap<>();
+    // Requests from other pods run here, not on the subscription's thread: answering publishes, and a
+    // blocking Redis call on the thread that delivers Redis messages could wait on itself.
+    private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
+
+    ClusterAdmin(StringRedisTemplate redis, JsonMapper json, ClusterChannels channels, Duration timeout,
+            LocalAdmin local) {
+        this.redis = redis;
+        this.json = json;
+        this.channels = channels;
+        this.timeout = timeout;
+        this.local = local;
+    }
+
+    /** A call as it travels: who asked (where the answer goes) and a correlation id. */
+    record Request(String requestId, String from, AdminCall call) {
+    }
+
+    /** An answer: the other pod's HTTP status and JSON body (null for 204). */
+    record Reply(String requestId, String from, int status, @Nullable JsonNode body) {
+    }
+
+    @Override
+    public String nodeId() {
+        return channels.nodeId();
+    }
+
+    @Override
+    public WebEndpointResponse<Object> forward(String node, AdminCall call) {
+        String id = Objects.requireNonNull(call.id());
+        String requestId = UUID.randomUUID().toString();
+        BlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
+        pending.put(requestId, replies);
+        try {
+            long pods = publish(channels.adminFor(node), new Request(requestId, nodeId(), call));
+            if (pods == 0) {
+                return error(404, "Not Found", "no connection '" + id + "': no pod '" + node + "' in the cluster");
+            }
+            Reply reply = replies.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (reply == null) {
+                return error(504, "Gateway Timeout", "pod '" + node + "' did not answer within " + timeout.toMillis() + " ms");
+            }
+            return (reply.body() == null || reply.body().isNull()) ? new WebEndpointResponse<>(reply.status())
+                    : new WebEndpointResponse<>(reply.body(), reply.status());
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return error(503, "Service Unavailable", "interrupted while waiting for pod '" + node + "'");
+        }
+        catch (RuntimeException redisFailure) {
+            return error(503, "Service Unavailable", "connection '" + id + "' lives on pod '" + node
+                    + "', which cannot be reached: the cluster is unavailable (" + ClusterFrames.rootMessage(redisFailure) + ")");
+        }
+        finally {
+            pending.remove(requestId);
+        }
+    }
+
+    @Override
+    public List<Delivered> broadcastToOthers(AdminCall call) {
+        String requestId = UUID.randomUUID().toString();
+        BlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
+        pending.put(requestId, replies);
+        List<Delivered> answers = new ArrayList<>();
+        try {
+            long others = publish(channels.adminAll(), new Request(requestId, nodeId(), call)) - 1; // we hear it too
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (answers.size() < others) {
+                Reply reply = replies.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (reply == null) {
+                    break;
+                }
+                if (reply.status() == 200 && reply.body() != null) {
+                    answers.add(new Delivered(reply.body().path("delivered").asInt(), null));
+                }
+            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        catch (RuntimeException redisFailure) {
+            log.warn("Cluster: broadcast reached this pod only ({})", ClusterFrames.rootMessage(redisFailure));
+        }
+        finally {
+            pending.remove(requestId);
+        }
+        return answers;
+    }
+
+    /** A message on one of this pod's admin channels; runs on the subscription's thread, so never blocks. */
+    void received(String body, String channel) {
+        if (channels.isReply(channel)) {
+            Reply reply = json.readValue(body, Reply.class);
+            BlockingQueue<Reply> waiting = pending.get(reply.requestId());
+            if (waiting != null) {
+                waiting.offer(reply);
+            }
+            return;
+        }
+        Request request = json.readValue(body, Request.class);
+        if (!request.from().equals(nodeId())) { // our own broadcast: answered locally already
+            requests.execute(() -> answer(request));
+        }
+    }
+
+    private void answer(Request request) {
+        try {
+            WebEndpointResponse<Object> answer = local.execute(request.call());
+            JsonNode body = (answer.getBody() == null) ? null : json.valueToTree(answer.getBody());
+            publish(channels.repliesFor(request.from()), new Reply(request.requestId(), nodeId(), answer.getStatus(), body));
+        }
+        catch (RuntimeException ex) {
+            log.warn("Cluster: could not answer {} from pod {}: {}", request.call().operation(), request.from(),
+                    ClusterFrames.rootMessage(ex));
+        }
+    }
+
+    private long publish(String channel, Object message) {
+        Long receivers = redis.convertAndSend(channel, json.writeValueAsString(message));
+        return (receivers != null) ? receivers : 0;
+    }
+
+    private static WebEndpointResponse<Object> error(int status, String error, String message) {
+        return ApiErrors.of(status, error, message);
+    }
+
+    @Override
+    public void destroy() {
+        requests.shutdownNow();
+    }
+}

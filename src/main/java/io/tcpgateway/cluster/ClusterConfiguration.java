@@ -1,0 +1,184 @@
+package io.tcpgateway.cluster;
+
+import io.lettuce.core.ClientOptions;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tcpgateway.admin.LocalAdmin;
+import io.tcpgateway.config.GatewayProperties;
+import io.tcpgateway.config.ListenerProperties;
+import io.tcpgateway.config.Mode;
+import io.tcpgateway.listener.ListenerRegistrar;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.SyncTaskExecutor;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.serializer.RedisSerializer;
+import org.springframework.integration.channel.ExecutorChannel;
+import org.springframework.integration.dsl.IntegrationFlow;
+import org.springframework.integration.expression.FunctionExpression;
+import org.springframework.integration.handler.advice.AbstractRequestHandlerAdvice;
+import org.springframework.integration.redis.inbound.RedisInboundChannelAdapter;
+import org.springframework.integration.redis.outbound.RedisPublishingMessageHandler;
+import org.springframework.integration.redis.support.RedisHeaders;
+import org.springframework.messaging.Message;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * CONTRACT section 10, present only with {@code gateway.cluster.enabled: true}: the frame bridge
+ * (publish out, subscribe in), admin calls between pods, the {@code cluster} health component and its
+ * meters. Everything goes through Spring Integration's Redis adapters over Spring Boot's Redis
+ * connection ({@code spring.data.redis.*}).
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(prefix = "gateway.cluster", name = "enabled", havingValue = "true")
+public class ClusterConfiguration {
+
+    @Bean
+    ClusterChannels clusterChannels(GatewayProperties properties) {
+        return ClusterChannels.of(properties.cluster());
+    }
+
+    /**
+     * Lettuce refuses commands at once while disconnected instead of buffering them until it
+     * reconnects: a publish while Redis is away fails (and is counted) rather than waiting, and no stale
+     * backlog floods the other pods when Redis returns. Reconnection stays automatic.
+     */
+    @Bean
+    LettuceClientOptionsBuilderCustomizer clusterLettuceOptions() {
+        return (options) -> options.autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+    }
+
+    @Bean
+    ClusterMetrics clusterMetrics(MeterRegistry registry, GatewayProperties properties) {
+        return new ClusterMetrics(registry, broadcastListeners(properties));
+    }
+
+    /**
+     * One thread and a bounded queue between the readers and Redis: the queue keeps frames in relay
+     * order, and when it is full (Redis slow or away) a frame is refused at once instead of blocking.
+     */
+    @Bean(destroyMethod = "shutdownNow")
+    ThreadPoolExecutor clusterPublishExecutor(GatewayProperties properties) {
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(properties.cluster().maxPendingFrames()),
+                new CustomizableThreadFactory("cluster-publish-"), new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    @Bean
+    ExecutorChannel clusterPublishChannel(ThreadPoolExecutor clusterPublishExecutor) {
+        return new ExecutorChannel(clusterPublishExecutor);
+    }
+
+    @Bean
+    ClusterFrames clusterFrames(ExecutorChannel clusterPublishChannel, ClusterChannels channels,
+            ListenerRegistrar listeners, ClusterMetrics metrics) {
+        return new ClusterFrames(clusterPublishChannel, channels, listeners, metrics);
+    }
+
+    /** Relay queue ─▶ RedisPublishingMessageHandler: one PUBLISH per frame, on the frame's listener channel. */
+    @Bean
+    IntegrationFlow clusterPublishFlow(ExecutorChannel clusterPublishChannel, RedisConnectionFactory connectionFactory,
+            ClusterFrames frames) {
+        RedisPublishingMessageHandler publisher = new RedisPublishingMessageHandler(connectionFactory);
+        publisher.setSerializer(RedisSerializer.byteArray());
+        publisher.setTopicExpression(new FunctionExpression<Message<?>>(
+                (message) -> message.getHeaders().get(ClusterFrames.TOPIC_HEADER, String.class)));
+        return IntegrationFlow.from(clusterPublishChannel)
+                .handle(publisher, (endpoint) -> endpoint.advice(new PublishOutcome(frames)))
+                .get();
+    }
+
+    @Bean
+    ClusterAdmin clusterAdmin(StringRedisTemplate redis, JsonMapper json, ClusterChannels channels,
+            GatewayProperties properties, LocalAdmin local) {
+        return new ClusterAdmin(redis, json, channels, properties.cluster().requestTimeout(), local);
+    }
+
+    /**
+     * One subscription for everything this pod hears: each broadcast listener's frame channel, the
+     * admin channel of every pod, this pod's own admin channel and its reply channel. Frames go to the
+     * local peers, admin messages to {@link ClusterAdmin}. Started by {@link ClusterSubscription}, not
+     * with the context, so a pod starts (and serves) while Redis is away.
+     */
+    @Bean
+    RedisInboundChannelAdapter clusterSubscriber(RedisConnectionFactory connectionFactory, GatewayProperties properties,
+            ClusterChannels channels) {
+        List<String> topics = new ArrayList<>();
+        broadcastListeners(properties).forEach((listener) -> topics.add(channels.frames(listener)));
+        topics.addAll(List.of(channels.adminAll(), channels.adminFor(channels.nodeId()), channels.repliesFor(channels.nodeId())));
+        RedisInboundChannelAdapter subscriber = new RedisInboundChannelAdapter(connectionFactory);
+        subscriber.setTopics(topics.toArray(String[]::new));
+        subscriber.setSerializer(RedisSerializer.byteArray());
+        // Handled on the subscription's own thread, one after the other: the container's default
+        // executor would start a thread per message and lose their order.
+        subscriber.setTaskExecutor(new SyncTaskExecutor());
+        subscriber.setAutoStartup(false);
+        return subscriber;
+    }
+
+    @Bean
+    IntegrationFlow clusterReceiveFlow(RedisInboundChannelAdapter clusterSubscriber, ClusterChannels channels,
+            ClusterFrames frames, ClusterAdmin admin) {
+        return IntegrationFlow.from(clusterSubscriber)
+                .handle((message) -> {
+                    String channel = String.valueOf(message.getHeaders().get(RedisHeaders.MESSAGE_SOURCE));
+                    byte[] body = (byte[]) message.getPayload();
+                    if (channels.isFrames(channel)) {
+                        frames.received(body, channel);
+                    }
+                    else {
+                        admin.received(new String(body, StandardCharsets.UTF_8), channel);
+                    }
+                })
+                .get();
+    }
+
+    @Bean
+    ClusterSubscription clusterSubscription(RedisInboundChannelAdapter clusterSubscriber,
+            RedisConnectionFactory connectionFactory) {
+        return new ClusterSubscription(clusterSubscriber, connectionFactory);
+    }
+
+    @Bean
+    ClusterHealthIndicator clusterHealthIndicator(RedisConnectionFactory connectionFactory, ClusterChannels channels) {
+        return new ClusterHealthIndicator(connectionFactory, channels);
+    }
+
+    private static List<String> broadcastListeners(GatewayProperties properties) {
+        return properties.listeners().stream().filter((listener) -> listener.mode() == Mode.BROADCAST)
+                .map(ListenerProperties::name).toList();
+    }
+
+    /** Counts each publish as published or failed; a failed publish is dropped, never retried or thrown. */
+    private static final class PublishOutcome extends AbstractRequestHandlerAdvice {
+
+        private final ClusterFrames frames;
+
+        PublishOutcome(ClusterFrames frames) {
+            this.frames = frames;
+        }
+
+        @Override
+        protected Object doInvoke(ExecutionCallback callback, Object target, Message<?> message) {
+            String listener = message.getHeaders().get(ClusterFrames.LISTENER_HEADER, String.class);
+            try {
+                callback.execute();
+                frames.published(listener);
+            }
+            catch (RuntimeException ex) {
+                frames.publishFailed(listener, ex);
+            }
+            return null;
+        }
+    }
+}

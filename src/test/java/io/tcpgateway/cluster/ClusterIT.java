@@ -1,0 +1,244 @@
+package io.tcpgateway.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tcpgateway.connection.CloseReason;
+import io.tcpgateway.support.AdminClient;
+import io.tcpgateway.support.AdminClient.Response;
+import io.tcpgateway.support.ClusterNode;
+import io.tcpgateway.support.TcpTestClient;
+import io.tcpgateway.support.TestRedis;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * CONTRACT section 10 with two real gateways (full application contexts on ephemeral ports) and a
+ * real redis-server: broadcast across pods, echo kept local, admin calls from either pod, and what
+ * happens while Redis is away.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+    static TestRedis redis;
+    static ClusterNode a;
+    static ClusterNode b;
+
+    final List<TcpTestClient> clients = new ArrayList<>();
+
+    @BeforeAll
+    static void twoGatewaysAndOneRedis() {
+        redis = TestRedis.start();
+        a = ClusterNode.start("node-a", redis.port());
+        b = ClusterNode.start("node-b", redis.port());
+        awaitBothSubscribed();
+    }
+
+    @AfterAll
+    static void stopAll() {
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @AfterEach
+    void closeClients() {
+        clients.forEach(TcpTestClient::close);
+        await().until(() -> a.registry().size() == 0 && b.registry().size() == 0);
+    }
+
+    static void awaitBothSubscribed() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> redis.subscribers("tcp-gateway:frames:chat") == 2
+                && redis.subscribers("tcp-gateway:admin") == 2);
+    }
+
+    TcpTestClient connect(ClusterNode node, String listener) {
+        TcpTestClient client = node.connect(listener);
+        clients.add(client);
+        node.idOf(client); // registered: it is among the node's peers when frames arrive
+        return client;
+    }
+
+    @Test
+    @Order(1)
+    void aBroadcastFrameReachesThePeersOfBothPodsOnceAndInOrder() {
+        TcpTestClient a1 = connect(a, "chat");
+        TcpTestClient a2 = connect(a, "chat");
+        TcpTestClient b1 = connect(b, "chat");
+        TcpTestClient b2 = connect(b, "chat");
+        double publishedBefore = a.counter("gateway.cluster.frames.published", "chat");
+        double receivedBefore = b.counter("gateway.cluster.frames.received", "chat");
+
+        for (int i = 0; i < 200; i++) {
+            a1.sendLine("frame " + i);
+        }
+        for (TcpTestClient receiver : List.of(a2, b1, b2)) {
+            for (int i = 0; i < 200; i++) {
+                assertThat(receiver.readLine()).isEqualTo("frame " + i);
+            }
+        }
+        // Exactly once: the next thing each of them reads is a later frame, not a duplicate; and the
+        // sender never got its own frames back (include-sender is off), from its pod or the other.
+        b2.sendLine("after");
+        assertThat(b1.readLine()).isEqualTo("after");
+        assertThat(a1.readLine()).isEqualTo("after");
+        assertThat(a2.readLine()).isEqualTo("after");
+        assertThat(a.counter("gateway.cluster.frames.published", "chat") - publishedBefore).isEqualTo(200);
+        await().untilAsserted(() -> assertThat(b.counter("gateway.cluster.frames.received", "chat") - receivedBefore)
+                .isEqualTo(200));
+    }
+
+    @Test
+    @Order(2)
+    void twoSendersOnTwoPodsKeepTheirOwnOrderEverywhere() {
+        TcpTestClient a1 = connect(a, "chat");
+        TcpTestClient b1 = connect(b, "chat");
+        TcpTestClient a2 = connect(a, "chat");
+        TcpTestClient b2 = connect(b, "chat");
+        for (int i = 0; i < 300; i++) {
+            a1.sendLine("a " + i);
+            b1.sendLine("b " + i);
+        }
+        for (TcpTestClient receiver : List.of(a2, b2)) {
+            int nextA = 0;
+            int nextB = 0;
+            while (nextA < 300 || nextB < 300) {
+                String line = receiver.readLine();
+                if (line.startsWith("a ")) {
+                    assertThat(line).isEqualTo("a " + nextA++);
+                }
+                else {
+                    assertThat(line).isEqualTo("b " + nextB++);
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void echoNeverLeavesThePod() {
+        TcpTestClient onA = connect(a, "echo");
+        TcpTestClient onB = connect(b, "echo");
+        onA.sendLine("only for me");
+        assertThat(onA.readLine()).isEqualTo("only for me");
+        onB.sendLine("mine");
+        assertThat(onB.readLine()).as("nothing from the other pod's echo listener came first").isEqualTo("mine");
+        assertThat(a.counter("gateway.cluster.frames.published", "echo")).as("no cluster meters for echo").isEqualTo(-1);
+    }
+
+    @Test
+    @Order(4)
+    void getSendAndKickWorkFromThePodThatDoesNotHoldTheConnection() {
+        TcpTestClient b1 = connect(b, "chat");
+        String id = b.idOf(b1);
+        assertThat(id).endsWith(".node-b");
+
+        Response found = a.admin().get("/actuator/connections/" + id);
+        assertThat(found.status()).isEqualTo(200);
+        assertThat(found.json().at("/id").asString()).isEqualTo(id);
+        assertThat(found.json().at("/listener").asString()).isEqualTo("chat");
+        assertThat(found.json().at("/remotePort").asInt()).isEqualTo(b1.socket().getLocalPort());
+
+        assertThat(a.admin().post("/actuator/connections/" + id, "{\"message\":\"hello from a\"}").status()).isEqualTo(204);
+        assertThat(b1.readLine()).isEqualTo("hello from a");
+        assertThat(a.admin().post("/actuator/connections/" + id, "{\"text\":\"x\"}").status()).isEqualTo(400);
+
+        assertThat(a.admin().delete("/actuator/connections/" + id).status()).isEqualTo(204);
+        b1.awaitClosedByServer();
+        await().untilAsserted(() -> assertThat(a.admin().get("/actuator/connections/" + id).json().at("/reason").asString())
+                .isEqualTo(CloseReason.KICKED.tag()));
+
+        Response unknownHere = a.admin().get("/actuator/connections/czzzz.node-b");
+        assertThat(unknownHere.status()).isEqualTo(404);
+        assertThat(unknownHere.json().at("/message").asString()).contains("czzzz.node-b");
+        Response noSuchPod = a.admin().delete("/actuator/connections/c1.node-z");
+        assertThat(noSuchPod.status()).isEqualTo(404);
+        assertThat(noSuchPod.json().at("/message").asString()).contains("no pod 'node-z'");
+    }
+
+    @Test
+    @Order(5)
+    void anAdminBroadcastReachesEveryPodAndSaysHowManyTookIt() {
+        TcpTestClient a1 = connect(a, "chat");
+        TcpTestClient b1 = connect(b, "chat");
+        TcpTestClient b2 = connect(b, "echo");
+        Response answer = b.admin().post("/actuator/broadcast", "{\"message\":\"all hands\"}");
+        assertThat(answer.status()).isEqualTo(200);
+        JsonNode body = answer.json();
+        assertThat(body.at("/delivered").asInt()).isEqualTo(3);
+        assertThat(body.at("/nodes").asInt()).isEqualTo(2);
+        for (TcpTestClient client : List.of(a1, b1, b2)) {
+            assertThat(client.readLine()).isEqualTo("all hands");
+        }
+        Response onlyChat = a.admin().post("/actuator/broadcast", "{\"message\":\"chat only\",\"listener\":\"chat\"}");
+        assertThat(onlyChat.json().at("/delivered").asInt()).isEqualTo(2);
+        assertThat(a1.readLine()).isEqualTo("chat only");
+        assertThat(b1.readLine()).isEqualTo("chat only");
+    }
+
+    @Test
+    @Order(6)
+    void withRedisAwayEachPodServesItsOwnPeersAndCrossPodDeliveryReturnsWithRedis() {
+        TcpTestClient a1 = connect(a, "chat");
+        TcpTestClient a2 = connect(a, "chat");
+        TcpTestClient b1 = connect(b, "chat");
+        JsonNode cluster = a.admin().get("/actuator/health").json().at("/components/cluster");
+        assertThat(cluster.at("/status").asString()).as(cluster.toString()).isEqualTo("UP");
+        assertThat(cluster.at("/details/node").asString()).isEqualTo("node-a");
+        assertThat(cluster.at("/details/nodes").asInt()).as("pods subscribed").isEqualTo(2);
+        double failuresBefore = a.counter("gateway.cluster.publish.failures", "chat");
+
+        redis.stop();
+        try {
+            await().untilAsserted(() -> assertThat(a.admin().get("/actuator/health").json()
+                    .at("/components/cluster/status").asString()).isEqualTo("DOWN"));
+            assertThat(a.admin().get("/actuator/health").json().at("/components/cluster/details/error").asString())
+                    .as("says why").isNotBlank();
+            assertThat(b.admin().get("/actuator/health").json().at("/components/cluster/status").asString())
+                    .isEqualTo("DOWN");
+            JsonNode readiness = a.admin().get("/actuator/health/readiness").json();
+            assertThat(readiness.at("/status").asString()).isEqualTo("UP");
+            assertThat(readiness.at("/components/cluster").isMissingNode()).isTrue();
+            assertThat(a.admin().get("/actuator/health/liveness").json().at("/status").asString()).isEqualTo("UP");
+
+            a1.sendLine("local still works");
+            assertThat(a2.readLine()).isEqualTo("local still works");
+            await().untilAsserted(() -> assertThat(a.counter("gateway.cluster.publish.failures", "chat"))
+                    .isGreaterThan(failuresBefore));
+            assertThat(b1.readLineIfAny()).isNull();
+        }
+        finally {
+            redis.restart();
+        }
+
+        // No gateway restarts: the bridge reconnects and resubscribes by itself.
+        awaitBothSubscribed();
+        AtomicInteger attempt = new AtomicInteger();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            a1.sendLine("back " + attempt.incrementAndGet());
+            return b1.readLineIfAny() != null;
+        });
+        await().untilAsserted(() -> assertThat(a.admin().get("/actuator/health").json()
+                .at("/components/cluster/status").asString()).isEqualTo("UP"));
+        JsonNode anonymous = AdminClient.anonymous(a.managementPort()).get("/actuator/health").json();
+        assertThat(anonymous.at("/components/cluster/status").asString()).isEqualTo("UP");
+        assertThat(anonymous.at("/components/cluster/details").isMissingNode())
+                .as("details are shown to the admin only").isTrue();
+    }
+}
