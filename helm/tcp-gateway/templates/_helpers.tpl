@@ -32,6 +32,15 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- default (include "tcp-gateway.fullname" .) .Values.adminPassword.existingSecret }}
 {{- end }}
 
+{{/* The Secret holding the Redis password: the existing one, or the chart's own. */}}
+{{- define "tcp-gateway.redisSecretName" -}}
+{{- if .Values.cluster.redis.password.existingSecret -}}
+{{- .Values.cluster.redis.password.existingSecret -}}
+{{- else -}}
+{{- printf "%s-redis" (include "tcp-gateway.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
 {{/*
 Whole seconds in a Spring Boot duration ("500ms", "10s", "2m", "1h"), rounded up.
 */}}

@@ -1,9 +1,5 @@
 package io.tcpgateway.config;
 
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -16,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param enabled join the other pods; off by default
  * @param nodeId this pod's name in the cluster and in its connection ids; defaults to the host name
- *     (the pod name in Kubernetes). Letters, digits, {@code .}, {@code _} and {@code -}
+ *     (the pod name in Kubernetes). Letters, digits, {@code .}, {@code _} and {@code -} (checked by
+ *     {@link GatewayPropertiesValidator}, as are the others)
  * @param channelPrefix prefix of every Redis channel the gateway uses, so that separate gateway
  *     deployments can share one Redis
  * @param requestTimeout how long an admin call waits for the other pods
@@ -25,12 +22,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 public record ClusterProperties(
         boolean enabled,
-        @Nullable @Size(max = 253) @Pattern(regexp = "[A-Za-z0-9_-][A-Za-z0-9._-]*",
-                message = "must be letters, digits, '.', '_' or '-' (it becomes part of connection ids)") String nodeId,
-        @DefaultValue("tcp-gateway") @Pattern(regexp = "[^\\s*?\\[\\]]+",
-                message = "must not be blank or hold spaces or Redis pattern characters") String channelPrefix,
+        @Nullable String nodeId,
+        @DefaultValue("tcp-gateway") String channelPrefix,
         @DefaultValue("2s") Duration requestTimeout,
-        @DefaultValue("10000") @Min(1) @Max(10_000_000) int maxPendingFrames) {
+        @DefaultValue("10000") int maxPendingFrames) {
 
     public ClusterProperties {
         if (nodeId == null || nodeId.isBlank()) {

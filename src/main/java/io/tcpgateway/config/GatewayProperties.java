@@ -28,9 +28,11 @@ public record GatewayProperties(
         @Valid @DefaultValue AdminProperties admin,
         @Valid @DefaultValue ClusterProperties cluster) {
 
-    public GatewayProperties(@Nullable List<ListenerProperties> listeners, HeartbeatProperties heartbeat,
-            OutboundProperties outbound, ShutdownProperties shutdown, AdminProperties admin,
-            ClusterProperties cluster) {
+    // An explicit canonical constructor: the binder reads its parameters, so the defaults are repeated
+    // here (component annotations do not reach it), and a section left out of the YAML gets its defaults.
+    public GatewayProperties(@Nullable List<ListenerProperties> listeners, @DefaultValue HeartbeatProperties heartbeat,
+            @DefaultValue OutboundProperties outbound, @DefaultValue ShutdownProperties shutdown,
+            @DefaultValue AdminProperties admin, @DefaultValue ClusterProperties cluster) {
         this.listeners = (listeners == null) ? List.of(ListenerProperties.defaultChat()) : List.copyOf(listeners);
         this.heartbeat = heartbeat;
         this.outbound = outbound;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
@@ -16,6 +17,9 @@ public class GatewayPropertiesValidator implements Validator {
 
     /** A frame is held in one array; leave room for the framing bytes around it. */
     static final int MAX_FRAME_LIMIT = Integer.MAX_VALUE - 16;
+
+    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}");
+    private static final Pattern CHANNEL_PREFIX = Pattern.compile("[^\\s*?\\[\\]]+");
 
     @Override
     public boolean supports(Class<?> type) {
@@ -32,6 +36,25 @@ public class GatewayPropertiesValidator implements Validator {
         }
         if (properties.shutdown() != null && properties.shutdown().drainTimeout().isNegative()) {
             errors.rejectValue("shutdown.drain-timeout", "notNegative", "must not be negative");
+        }
+        if (properties.cluster() != null) {
+            validateCluster(properties.cluster(), errors);
+        }
+    }
+
+    private void validateCluster(ClusterProperties cluster, Errors errors) {
+        if (!NODE_ID.matcher(cluster.nodeId()).matches()) {
+            errors.rejectValue("cluster.node-id", "pattern",
+                    "must be 1 to 200 letters, digits, '.', '_' or '-', not starting with '.' (it becomes part of connection ids)");
+        }
+        if (cluster.channelPrefix().isBlank() || !CHANNEL_PREFIX.matcher(cluster.channelPrefix()).matches()) {
+            errors.rejectValue("cluster.channel-prefix", "pattern", "must not be blank or hold spaces or * ? [ ]");
+        }
+        if (cluster.maxPendingFrames() <= 0) {
+            errors.rejectValue("cluster.max-pending-frames", "positive", "must be greater than 0");
+        }
+        if (cluster.requestTimeout().isNegative() || cluster.requestTimeout().isZero()) {
+            errors.rejectValue("cluster.request-timeout", "positive", "must be greater than 0");
         }
     }
 

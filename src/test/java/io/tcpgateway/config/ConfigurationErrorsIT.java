@@ -39,6 +39,8 @@ class ConfigurationErrorsIT {
             zero pending bytes    | gateway.outbound.max-pending-bytes=0                                 | gateway.outbound.max-pending-bytes | 0
             timeout not above     | gateway.heartbeat.interval=30s,gateway.heartbeat.timeout=20s         | gateway.heartbeat.timeout     | (30s)
             unknown ssl bundle    | gateway.listeners[0].ssl-bundle=nope                                 | gateway.listeners[0].ssl-bundle | nope
+            node id with a slash  | gateway.cluster.enabled=true,gateway.cluster.node-id=pod/1           | gateway.cluster.node-id       | pod/1
+            zero pending frames   | gateway.cluster.max-pending-frames=0                                 | gateway.cluster.max-pending-frames | 0
             """)
     void aBadValueStopsStartUpNamingThePropertyAndTheValue(String title, String overrides, String property,
             String value, CapturedOutput output) {

@@ -48,7 +48,8 @@ class HelmChartTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "several-listeners.yaml", "existing-secret.yaml", "autoscaling-and-monitoring.yaml"})
+    @ValueSource(strings = {"", "several-listeners.yaml", "existing-secret.yaml", "autoscaling-and-monitoring.yaml",
+            "cluster.yaml", "cluster-existing-secret-hard.yaml"})
     void everyRenderedObjectIsValidAgainstTheKubernetesApiModel(String values) {
         RenderedChart chart = RenderedChart.render(values.isEmpty() ? null : values);
         for (Map<String, Object> object : chart.objects()) {
@@ -196,9 +197,80 @@ class HelmChartTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"invalid-port.yaml", "invalid-mode.yaml"})
+    @ValueSource(strings = {"invalid-port.yaml", "invalid-mode.yaml", "invalid-cluster-without-host.yaml"})
     void theValuesSchemaRejectsBadListeners(String values) {
         assertThatThrownBy(() -> RenderedChart.render(values)).hasMessageContaining("values don't meet the specifications of the schema");
+    }
+
+    @Test
+    void theClusterValuesTurnTheBridgeOnPointItAtRedisAndSpreadTheReplicas() {
+        RenderedChart chart = RenderedChart.render("cluster.yaml");
+        assertThat(bindConfigMap(chart).cluster().enabled()).isTrue();
+        Map<String, Object> redis = redisSettings(chart);
+        assertThat(redis).containsEntry("spring.data.redis.host", "redis-master.redis.svc")
+                .containsEntry("spring.data.redis.port", 6380).containsEntry("spring.data.redis.ssl.enabled", false);
+
+        V1Deployment deployment = (V1Deployment) KubernetesModel.validate(chart.only("Deployment"));
+        V1PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        V1EnvVar password = env(pod.getContainers().get(0), "SPRING_DATA_REDIS_PASSWORD");
+        V1Secret secret = chart.objects().stream().filter((object) -> object.get("kind").equals("Secret"))
+                .map((object) -> (V1Secret) KubernetesModel.validate(object))
+                .filter((candidate) -> candidate.getMetadata().getName().equals(password.getValueFrom().getSecretKeyRef().getName()))
+                .findFirst().orElseThrow(() -> new AssertionError("no Secret for the Redis password"));
+        assertThat(new String(secret.getData().get(password.getValueFrom().getSecretKeyRef().getKey()),
+                StandardCharsets.UTF_8)).isEqualTo("redis-secret-value");
+
+        var spread = pod.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution().get(0);
+        assertThat(spread.getPodAffinityTerm().getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+        assertThat(spread.getPodAffinityTerm().getLabelSelector().getMatchLabels())
+                .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+    }
+
+    @Test
+    void aClusterCanTakeTheRedisPasswordFromAnExistingSecretAndRequireOneReplicaPerNode() {
+        RenderedChart chart = RenderedChart.render("cluster-existing-secret-hard.yaml");
+        assertThat(chart.kinds()).doesNotContain("Secret");
+        assertThat(redisSettings(chart)).containsEntry("spring.data.redis.ssl.enabled", true);
+        V1Deployment deployment = (V1Deployment) KubernetesModel.validate(chart.only("Deployment"));
+        V1PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        V1EnvVar password = env(pod.getContainers().get(0), "SPRING_DATA_REDIS_PASSWORD");
+        assertThat(password.getValueFrom().getSecretKeyRef().getName()).isEqualTo("shared-redis");
+        assertThat(password.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("auth");
+        var required = pod.getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().get(0);
+        assertThat(required.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+        assertThat(required.getLabelSelector().getMatchLabels()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+    }
+
+    @Test
+    void oneReplicaWithoutClusterHasNoAntiAffinityAndNoRedisSettings() {
+        RenderedChart chart = RenderedChart.render(null);
+        assertThat(bindConfigMap(chart).cluster().enabled()).isFalse();
+        assertThat(redisSettings(chart)).isEmpty();
+        V1Deployment deployment = (V1Deployment) KubernetesModel.validate(chart.only("Deployment"));
+        assertThat(deployment.getSpec().getTemplate().getSpec().getAffinity()).isNull();
+    }
+
+    /** The spring.data.redis.* properties of the rendered application.yml. */
+    private static Map<String, Object> redisSettings(RenderedChart chart) {
+        V1ConfigMap configMap = (V1ConfigMap) KubernetesModel.validate(chart.only("ConfigMap"));
+        try {
+            Map<String, Object> settings = new java.util.TreeMap<>();
+            for (var source : new YamlPropertySourceLoader().load("application.yml",
+                    new ByteArrayResource(configMap.getData().get("application.yml").getBytes(StandardCharsets.UTF_8)))) {
+                var enumerable = (org.springframework.core.env.EnumerablePropertySource<?>) source;
+                for (String name : enumerable.getPropertyNames()) {
+                    if (name.startsWith("spring.data.redis.")) {
+                        Object value = enumerable.getProperty(name);
+                        settings.put(name, (value instanceof org.springframework.boot.origin.OriginTrackedValue tracked)
+                                ? tracked.getValue() : value);
+                    }
+                }
+            }
+            return settings;
+        }
+        catch (java.io.IOException ex) {
+            throw new AssertionError("application.yml in the ConfigMap does not parse", ex);
+        }
     }
 
     private static String checksum(RenderedChart chart) {
