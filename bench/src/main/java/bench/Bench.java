@@ -15,6 +15,7 @@ import java.util.Map;
  * <pre>
  * java -jar bench/target/bench.jar compare [--rounds 2] [--seconds 10] [--idle 10000] [--churn 100000] [--only echo,latency]
  *                                          [--jvm "-XX:MaxRAM=1g"] (extra flags for both servers)
+ * java -jar bench/target/bench.jar cluster [--rounds 2] [--seconds 10] [--receivers 100]
  * java -jar bench/target/bench.jar io-model [--rounds 2] [--idle 10000] [--seconds 8]
  * </pre>
  */
@@ -41,8 +42,15 @@ public final class Bench {
                     options.getOrDefault("only", ""), options.getOrDefault("jvm", ""));
             return;
         }
+        if (command.equals("cluster")) { // broadcast on one gateway vs two joined through Redis
+            ClusterBench.run(Integer.parseInt(options.getOrDefault("rounds", "2")),
+                    Double.parseDouble(options.getOrDefault("seconds", "10")),
+                    Integer.parseInt(options.getOrDefault("receivers", "100")),
+                    Path.of(options.getOrDefault("gateway-jar", "../target/tcp-gateway.jar")));
+            return;
+        }
         if (!command.equals("io-model")) {
-            throw new IllegalArgumentException("unknown command " + command + " (compare, io-model, hold)");
+            throw new IllegalArgumentException("unknown command " + command + " (compare, cluster, io-model, hold, chart)");
         }
         ioModel(Integer.parseInt(options.getOrDefault("rounds", "2")),
                 Integer.parseInt(options.getOrDefault("idle", "10000")),

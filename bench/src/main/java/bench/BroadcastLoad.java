@@ -37,10 +37,17 @@ final class BroadcastLoad {
 
     static Result run(int port, int receivers, int senders, int inflight, double warmupSeconds, double seconds)
             throws Exception {
+        return run(List.of(port), port, receivers, senders, inflight, warmupSeconds, seconds);
+    }
+
+    /** Receivers spread round-robin over {@code receiverPorts} (servers of one cluster), senders on {@code senderPort}. */
+    static Result run(List<Integer> receiverPorts, int port, int receivers, int senders, int inflight,
+            double warmupSeconds, double seconds) throws Exception {
         Selector selector = Selector.open();
         List<SocketChannel> receiving = new ArrayList<>();
         for (int i = 0; i < receivers; i++) {
-            SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+            int receiverPort = receiverPorts.get(i % receiverPorts.size());
+            SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", receiverPort));
             channel.configureBlocking(false);
             channel.register(selector, SelectionKey.OP_READ, new Receiver(senders));
             receiving.add(channel);
