@@ -23,20 +23,16 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.integration.channel.ExecutorChannel;
 import org.springframework.integration.dsl.IntegrationFlow;
-import org.springframework.integration.expression.FunctionExpression;
-import org.springframework.integration.handler.advice.AbstractRequestHandlerAdvice;
 import org.springframework.integration.redis.inbound.RedisInboundChannelAdapter;
-import org.springframework.integration.redis.outbound.RedisPublishingMessageHandler;
 import org.springframework.integration.redis.support.RedisHeaders;
-import org.springframework.messaging.Message;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * CONTRACT section 10, present only with {@code gateway.cluster.enabled: true}: the frame bridge
  * (publish out, subscribe in), admin calls between pods, the {@code cluster} health component and its
- * meters. Everything goes through Spring Integration's Redis adapters over Spring Boot's Redis
- * connection ({@code spring.data.redis.*}).
+ * meters: Spring Integration flows and its Redis inbound adapter over Spring Boot's Redis connection
+ * ({@code spring.data.redis.*}); frames go out through {@link PipelinedPublisher}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "gateway.cluster", name = "enabled", havingValue = "true")
@@ -53,9 +49,12 @@ public class ClusterConfiguration {
      * backlog floods the other pods when Redis returns. Reconnection stays automatic.
      */
     @Bean
-    LettuceClientOptionsBuilderCustomizer clusterLettuceOptions() {
+    LettuceClientOptionsBuilderCustomizer clusterLettuceOptions(GatewayProperties properties) {
+        // The request queue bounds the frames published but not yet answered (a slow Redis): beyond it
+        // a publish fails at once instead of piling up in memory.
         return (options) -> options.autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(properties.cluster().maxPendingFrames());
     }
 
     @Bean
@@ -85,23 +84,13 @@ public class ClusterConfiguration {
         return new ClusterFrames(clusterPublishChannel, channels, listeners, metrics);
     }
 
-    /** Relay queue ─▶ RedisPublishingMessageHandler: one PUBLISH per frame, on the frame's listener channel. */
+    /** Relay queue ─▶ one pipelined PUBLISH per frame, on the frame's listener channel. */
     @Bean
     IntegrationFlow clusterPublishFlow(ExecutorChannel clusterPublishChannel, RedisConnectionFactory connectionFactory,
             ClusterFrames frames) {
-        RedisPublishingMessageHandler publisher = new RedisPublishingMessageHandler(connectionFactory);
-        publisher.setSerializer(RedisSerializer.byteArray());
-        publisher.setTopicExpression(new FunctionExpression<Message<?>>(
-                (message) -> message.getHeaders().get(ClusterFrames.TOPIC_HEADER, String.class)));
         return IntegrationFlow.from(clusterPublishChannel)
-                .handle(publisher, (endpoint) -> endpoint.advice(new PublishOutcome(frames)))
+                .handle(new PipelinedPublisher(connectionFactory, frames))
                 .get();
-    }
-
-    @Bean
-    ClusterAdmin clusterAdmin(StringRedisTemplate redis, JsonMapper json, ClusterChannels channels,
-            GatewayProperties properties, LocalAdmin local) {
-        return new ClusterAdmin(redis, json, channels, properties.cluster().requestTimeout(), local);
     }
 
     /**
@@ -150,6 +139,12 @@ public class ClusterConfiguration {
     }
 
     @Bean
+    ClusterAdmin clusterAdmin(StringRedisTemplate redis, JsonMapper json, ClusterChannels channels,
+            GatewayProperties properties, LocalAdmin local) {
+        return new ClusterAdmin(redis, json, channels, properties.cluster().requestTimeout(), local);
+    }
+
+    @Bean
     ClusterHealthIndicator clusterHealthIndicator(RedisConnectionFactory connectionFactory, ClusterChannels channels) {
         return new ClusterHealthIndicator(connectionFactory, channels);
     }
@@ -157,28 +152,5 @@ public class ClusterConfiguration {
     private static List<String> broadcastListeners(GatewayProperties properties) {
         return properties.listeners().stream().filter((listener) -> listener.mode() == Mode.BROADCAST)
                 .map(ListenerProperties::name).toList();
-    }
-
-    /** Counts each publish as published or failed; a failed publish is dropped, never retried or thrown. */
-    private static final class PublishOutcome extends AbstractRequestHandlerAdvice {
-
-        private final ClusterFrames frames;
-
-        PublishOutcome(ClusterFrames frames) {
-            this.frames = frames;
-        }
-
-        @Override
-        protected Object doInvoke(ExecutionCallback callback, Object target, Message<?> message) {
-            String listener = message.getHeaders().get(ClusterFrames.LISTENER_HEADER, String.class);
-            try {
-                callback.execute();
-                frames.published(listener);
-            }
-            catch (RuntimeException ex) {
-                frames.publishFailed(listener, ex);
-            }
-            return null;
-        }
     }
 }

@@ -15,8 +15,8 @@ import org.springframework.messaging.MessagingException;
  * Broadcast frames across pods.
  * <p>
  * Out: {@link #relay} wraps the payload with this node's id and hands it to the publish channel, whose
- * single thread and bounded queue feed Spring Integration's {@code RedisPublishingMessageHandler}: one
- * {@code PUBLISH} per frame, in the order frames were relayed. A sender's frames are relayed by its one
+ * single thread and bounded queue feed the {@link PipelinedPublisher}: one {@code PUBLISH} per frame,
+ * in the order frames were relayed. A sender's frames are relayed by its one
  * reader thread, so they are published, and delivered on every pod, in the order it sent them. A full
  * queue (Redis slow or away) refuses the frame at once: it counts as a publish failure and the reader
  * goes on; Redis never stalls a reader.
@@ -69,7 +69,7 @@ final class ClusterFrames implements BroadcastRelay {
     }
 
     /** Logged once per outage, not per frame; the failures meter counts every frame. */
-    void publishFailed(String listener, Exception cause) {
+    void publishFailed(String listener, Throwable cause) {
         metrics.failures(listener).increment();
         if (failing.compareAndSet(false, true)) {
             log.warn("Cluster: broadcast frames are not reaching the other pods ({}); local peers still get them",
