@@ -72,8 +72,8 @@ final class ClusterBench {
     }
 
     private static List<String> gateway(Path jar, int port, String nodeId, int redisPort) {
-        List<String> command = new ArrayList<>(ServerProcess.java("-XX:MaxRAMPercentage=70", "-XX:+ExitOnOutOfMemoryError",
-                "-jar", jar.toString(), "--server.port=0", "--gateway.listeners[0].name=bench",
+        List<String> command = new ArrayList<>(ServerProcess.java(ImageFlags.read().toArray(String[]::new)));
+        command.addAll(List.of("-jar", jar.toString(), "--server.port=0", "--gateway.listeners[0].name=bench",
                 "--gateway.listeners[0].port=" + port, "--gateway.listeners[0].mode=broadcast",
                 "--gateway.listeners[0].max-connections=100000", "--logging.level.io.tcpgateway.connection=warn"));
         if (nodeId != null) {

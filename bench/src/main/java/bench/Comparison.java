@@ -17,9 +17,15 @@ import org.HdrHistogram.Histogram;
 final class Comparison {
 
     static final List<String> SERVERS = List.of("gateway", "netty");
-    /** The image's flags (Dockerfile), for both servers. */
-    static final List<String> JVM_FLAGS = new java.util.ArrayList<>(
-            List.of("-XX:MaxRAMPercentage=70", "-XX:+ExitOnOutOfMemoryError"));
+    /**
+     * Both servers run as the gateway runs in the Helm chart's default pod: the image's JVM flags and
+     * the chart's default memory limit (resources.limits.memory: 1Gi), which the JVM sizes its heap and
+     * picks its collector from. {@code --jvm ""} runs them with the whole machine's memory instead.
+     */
+    static final String DEFAULT_POD = "-XX:MaxRAM=1g";
+
+    /** The image's flags (JAVA_TOOL_OPTIONS in the Dockerfile), for both servers. */
+    static final List<String> JVM_FLAGS = new java.util.ArrayList<>(ImageFlags.read());
 
     private final Map<String, Map<String, List<Double>>> figures = new LinkedHashMap<>();
     private final Map<String, List<ChurnLoad.Result>> churn = new LinkedHashMap<>();
@@ -145,8 +151,11 @@ final class Comparison {
             }
         }
         String header = String.format(Locale.ROOT, "Run on %s: 2 cores, loopback, load generator on the same machine; "
-                + "%d rounds, servers alternating, %.0f s per throughput measurement, medians. Both servers: %s. "
-                + "Broadcast N×S: N receivers, S senders with 8 frames in flight each; a frame counts when all N have it.",
+                + "%d rounds, servers alternating, %.0f s per throughput measurement, medians. Both servers: %s "
+                + "(the image's JVM flags; -XX:MaxRAM as the chart's default pod's memory limit). "
+                + "Broadcast N×S: N receivers, S senders with 8 frames in flight each; a frame counts when all N have it. "
+                + "Idle: RSS growth after a full GC, per connection, measured after " + IdleLoad.WARM_UP
+                + " connections came and went (one-time class loading and compilation not counted).",
                 LocalDate.now(), rounds, seconds, String.join(" ", JVM_FLAGS));
         String markdown = report.markdown(header);
         System.out.println();

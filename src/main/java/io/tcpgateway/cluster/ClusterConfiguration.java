@@ -17,14 +17,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.integration.channel.ExecutorChannel;
 import org.springframework.integration.dsl.IntegrationFlow;
-import org.springframework.integration.redis.inbound.RedisInboundChannelAdapter;
+import org.springframework.integration.dsl.context.IntegrationFlowContext;
 import org.springframework.integration.redis.support.RedisHeaders;
+import org.springframework.messaging.MessageHandler;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -100,42 +99,22 @@ public class ClusterConfiguration {
      * with the context, so a pod starts (and serves) while Redis is away.
      */
     @Bean
-    RedisInboundChannelAdapter clusterSubscriber(RedisConnectionFactory connectionFactory, GatewayProperties properties,
-            ClusterChannels channels) {
+    ClusterSubscription clusterSubscription(RedisConnectionFactory connectionFactory, IntegrationFlowContext flows,
+            GatewayProperties properties, ClusterChannels channels, ClusterFrames frames, ClusterAdmin admin) {
         List<String> topics = new ArrayList<>();
         broadcastListeners(properties).forEach((listener) -> topics.add(channels.frames(listener)));
         topics.addAll(List.of(channels.adminAll(), channels.adminFor(channels.nodeId()), channels.repliesFor(channels.nodeId())));
-        RedisInboundChannelAdapter subscriber = new RedisInboundChannelAdapter(connectionFactory);
-        subscriber.setTopics(topics.toArray(String[]::new));
-        subscriber.setSerializer(RedisSerializer.byteArray());
-        // Handled on the subscription's own thread, one after the other: the container's default
-        // executor would start a thread per message and lose their order.
-        subscriber.setTaskExecutor(new SyncTaskExecutor());
-        subscriber.setAutoStartup(false);
-        return subscriber;
-    }
-
-    @Bean
-    IntegrationFlow clusterReceiveFlow(RedisInboundChannelAdapter clusterSubscriber, ClusterChannels channels,
-            ClusterFrames frames, ClusterAdmin admin) {
-        return IntegrationFlow.from(clusterSubscriber)
-                .handle((message) -> {
-                    String channel = String.valueOf(message.getHeaders().get(RedisHeaders.MESSAGE_SOURCE));
-                    byte[] body = (byte[]) message.getPayload();
-                    if (channels.isFrames(channel)) {
-                        frames.received(body, channel);
-                    }
-                    else {
-                        admin.received(new String(body, StandardCharsets.UTF_8), channel);
-                    }
-                })
-                .get();
-    }
-
-    @Bean
-    ClusterSubscription clusterSubscription(RedisInboundChannelAdapter clusterSubscriber,
-            RedisConnectionFactory connectionFactory) {
-        return new ClusterSubscription(clusterSubscriber, connectionFactory);
+        MessageHandler receiver = (message) -> {
+            String channel = String.valueOf(message.getHeaders().get(RedisHeaders.MESSAGE_SOURCE));
+            byte[] body = (byte[]) message.getPayload();
+            if (channels.isFrames(channel)) {
+                frames.received(body, channel);
+            }
+            else {
+                admin.received(new String(body, StandardCharsets.UTF_8), channel);
+            }
+        };
+        return new ClusterSubscription(connectionFactory, flows, topics, receiver);
     }
 
     @Bean

@@ -1,52 +1,65 @@
 package io.tcpgateway.cluster;
 
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.serializer.RedisSerializer;
+import org.springframework.integration.dsl.IntegrationFlow;
+import org.springframework.integration.dsl.context.IntegrationFlowContext;
+import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
 import org.springframework.integration.redis.inbound.RedisInboundChannelAdapter;
+import org.springframework.messaging.MessageHandler;
 
 /**
- * Starts the cluster subscription in the background once Redis answers a PING. Spring Data's listener
- * container fails its start when Redis is unreachable, which would stop the whole pod, and a container
- * whose first start failed does not subscribe later; a pod must start and serve its own peers without
- * Redis (CONTRACT section 10). So the subscription starts only when Redis is there; from then on the
- * container itself resubscribes whenever Redis comes back.
+ * The pod's Redis subscription: a flow {@code RedisInboundChannelAdapter ─▶ receiver}, registered and
+ * started in the background once Redis answers a PING, retried until it starts. Spring Data's
+ * listener container fails its start when Redis is unreachable (which, with the context, would stop the
+ * whole pod), and a container whose first start failed does not subscribe later; so each attempt gets
+ * a fresh adapter, and a pod starts and serves its own peers without Redis (CONTRACT section 10). Once
+ * subscribed, the container itself resubscribes whenever Redis comes back.
  */
 final class ClusterSubscription implements SmartLifecycle {
+
+    static final String FLOW_ID = "cluster-subscription";
 
     private static final Logger log = LoggerFactory.getLogger(ClusterSubscription.class);
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
     private static final Duration LONGEST_RETRY = Duration.ofSeconds(5);
 
-    private final RedisInboundChannelAdapter subscriber;
     private final RedisConnectionFactory connectionFactory;
+    private final IntegrationFlowContext flows;
+    private final List<String> topics;
+    private final MessageHandler receiver;
     private volatile Thread starter;
     private volatile boolean running;
+    private volatile IntegrationFlowRegistration subscription;
 
-    ClusterSubscription(RedisInboundChannelAdapter subscriber, RedisConnectionFactory connectionFactory) {
-        this.subscriber = subscriber;
+    ClusterSubscription(RedisConnectionFactory connectionFactory, IntegrationFlowContext flows, List<String> topics,
+            MessageHandler receiver) {
         this.connectionFactory = connectionFactory;
+        this.flows = flows;
+        this.topics = List.copyOf(topics);
+        this.receiver = receiver;
     }
 
     @Override
     public void start() {
         running = true;
-        starter = Thread.ofVirtual().name("cluster-subscribe").start(this::subscribeUntilRedisAnswers);
+        starter = Thread.ofVirtual().name("cluster-subscribe").start(this::subscribeUntilItWorks);
     }
 
-    private void subscribeUntilRedisAnswers() {
+    private void subscribeUntilItWorks() {
         Duration wait = FIRST_RETRY;
         boolean warned = false;
         while (running) {
             try {
-                try (RedisConnection connection = connectionFactory.getConnection()) {
-                    connection.ping();
-                }
-                subscriber.start();
-                log.info("Cluster: subscribed to Redis");
+                subscribe();
+                log.info("Cluster: subscribed to Redis ({} channels)", topics.size());
                 return;
             }
             catch (RuntimeException unreachable) {
@@ -62,8 +75,34 @@ final class ClusterSubscription implements SmartLifecycle {
             catch (InterruptedException stopping) {
                 return;
             }
-            wait = wait.multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : wait.multipliedBy(2);
+            wait = (wait.multipliedBy(2).compareTo(LONGEST_RETRY) > 0) ? LONGEST_RETRY : wait.multipliedBy(2);
         }
+    }
+
+    private void subscribe() {
+        try (RedisConnection connection = connectionFactory.getConnection()) {
+            connection.ping(); // no adapter is built while Redis is plainly away
+        }
+        IntegrationFlowRegistration registration = flows.registration(IntegrationFlow.from(adapter()).handle(receiver).get())
+                .id(FLOW_ID).autoStartup(false).register();
+        try {
+            registration.start();
+            subscription = registration;
+        }
+        catch (RuntimeException failed) {
+            registration.destroy(); // this adapter's container would never subscribe: the next try builds another
+            throw failed;
+        }
+    }
+
+    private RedisInboundChannelAdapter adapter() {
+        RedisInboundChannelAdapter adapter = new RedisInboundChannelAdapter(connectionFactory);
+        adapter.setTopics(topics.toArray(String[]::new));
+        adapter.setSerializer(RedisSerializer.byteArray());
+        // Handled on the subscription's own thread, one after the other: the container's default
+        // executor would start a thread per message and lose their order.
+        adapter.setTaskExecutor(new SyncTaskExecutor());
+        return adapter;
     }
 
     @Override
@@ -73,7 +112,10 @@ final class ClusterSubscription implements SmartLifecycle {
         if (thread != null) {
             thread.interrupt();
         }
-        subscriber.stop();
+        IntegrationFlowRegistration registration = subscription;
+        if (registration != null) {
+            registration.stop();
+        }
     }
 
     @Override
