@@ -14,8 +14,8 @@ import java.util.Map;
  *
  * <pre>
  * java -jar bench/target/bench.jar compare [--rounds 2] [--seconds 10] [--idle 10000] [--churn 100000] [--only echo,latency]
- *                                          [--jvm "-XX:MaxRAM=1g"] (extra flags for both servers; by default
- *                                          the chart's default pod: a 1 GiB memory limit; --jvm "" for the bare host)
+ *                                          [--jvm "-XX:MaxRAM=1g"] (extra flags for both servers, e.g. to act
+ *                                          as a 1 GiB pod)
  * java -jar bench/target/bench.jar cluster [--rounds 2] [--seconds 10] [--receivers 100]
  * java -jar bench/target/bench.jar io-model [--rounds 2] [--idle 10000] [--seconds 8]
  * </pre>
@@ -40,7 +40,7 @@ public final class Bench {
                     Integer.parseInt(options.getOrDefault("idle", "10000")),
                     Integer.parseInt(options.getOrDefault("churn", "100000")),
                     Path.of(options.getOrDefault("gateway-jar", "../target/tcp-gateway.jar")),
-                    options.getOrDefault("only", ""), options.getOrDefault("jvm", Comparison.DEFAULT_POD));
+                    options.getOrDefault("only", ""), options.getOrDefault("jvm", Comparison.DEFAULT_EXTRA_FLAGS));
             return;
         }
         if (command.equals("cluster")) { // broadcast on one gateway vs two joined through Redis

@@ -47,7 +47,7 @@ public final class GatewayConnection extends TcpNetConnection {
             @Nullable String factoryName) {
         super(socket, true, false, publisher, factoryName);
         this.socket = socket;
-        this.peer = new Peer(ConnectionIds.nextSequence(), listener, this, socket.getInetAddress().getHostAddress(),
+        this.peer = new Peer(ConnectionIds.nextSequence(), listener, this, getHostAddress(), // SI's string, not a copy
                 socket.getPort());
         setNoReadErrorOnClose(true); // the registry logs every close with its reason; no stack traces per peer
     }
@@ -60,7 +60,7 @@ public final class GatewayConnection extends TcpNetConnection {
     protected InputStream inputStream() throws IOException {
         ReadBuffer buffer = readBuffer;
         if (buffer == null) {
-            buffer = new ReadBuffer(super.inputStream(), burst::flush);
+            buffer = new ReadBuffer(super.inputStream(), burst);
             readBuffer = buffer;
         }
         return buffer;

@@ -4,7 +4,8 @@ import io.tcpgateway.listener.GatewayListener;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,6 +15,17 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Peer {
 
+    private static final VarHandle CLOSE_REASON;
+
+    static {
+        try {
+            CLOSE_REASON = MethodHandles.lookup().findVarHandle(Peer.class, "closeReason", CloseReason.class);
+        }
+        catch (ReflectiveOperationException ex) {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     private final long sequence;
     private final String id;
     private final GatewayListener listener;
@@ -22,7 +34,8 @@ public final class Peer {
     private final int remotePort;
     private final long connectedAt;
     private final OutboundQueue outbound;
-    private final AtomicReference<CloseReason> closeReason = new AtomicReference<>();
+    // Set once, by compare-and-set through CLOSE_REASON (a field, not an AtomicReference object per peer).
+    private volatile @Nullable CloseReason closeReason;
 
     private volatile boolean admitted;
     private volatile long lastReadAt;
@@ -71,7 +84,7 @@ public final class Peer {
 
     /** Closes the connection now; the first reason given is the one reported. */
     public void close(CloseReason reason) {
-        closeReason.compareAndSet(null, reason);
+        CLOSE_REASON.compareAndSet(this, null, reason);
         connection.close();
     }
 
@@ -80,7 +93,7 @@ public final class Peer {
      * so a stuck peer never holds a close up for longer.
      */
     public void closeAfter(byte[] payload, CloseReason reason, Duration linger) {
-        if (!closeReason.compareAndSet(null, reason)) {
+        if (!CLOSE_REASON.compareAndSet(this, null, reason)) {
             return;
         }
         outbound.offerLast(listener.codec().encode(payload));
@@ -97,7 +110,7 @@ public final class Peer {
 
     /** Called by the connection when its socket has closed for whatever cause. */
     void markClosed(CloseReason fallback) {
-        closeReason.compareAndSet(null, fallback);
+        CLOSE_REASON.compareAndSet(this, null, fallback);
         if (closedAt == 0) {
             closedAt = System.currentTimeMillis();
         }
@@ -132,7 +145,7 @@ public final class Peer {
 
     /** Whether frames read from it are delivered: admitted under max-connections and not closing. */
     public boolean acceptsInput() {
-        return admitted && closeReason.get() == null;
+        return admitted && closeReason == null;
     }
 
     /** Closed, or being closed: {@code closedAt} is stamped before the socket is closed. */
@@ -198,7 +211,7 @@ public final class Peer {
     }
 
     public @Nullable CloseReason closeReason() {
-        return closeReason.get();
+        return closeReason;
     }
 
     public @Nullable Instant closedAt() {
