@@ -104,6 +104,10 @@ class ClusterIT {
                 .isEqualTo(200));
         await().untilAsserted(() -> assertThat(b.counter("gateway.cluster.frames.received", "chat") - receivedBefore)
                 .isEqualTo(200));
+        String scrape = AdminClient.anonymous(b.managementPort()).get("/actuator/prometheus").body();
+        assertThat(scrape).contains("gateway_cluster_frames_published_total{listener=\"chat\"}",
+                "gateway_cluster_frames_received_total{listener=\"chat\"}",
+                "gateway_cluster_publish_failures_total{listener=\"chat\"}");
     }
 
     @Test
