@@ -133,17 +133,23 @@ final class ClusterAdmin implements RemoteAdmin, DisposableBean {
 
     /** A message on one of this pod's admin channels; runs on the subscription's thread, so never blocks. */
     void received(String body, String channel) {
-        if (channels.isReply(channel)) {
-            Reply reply = json.readValue(body, Reply.class);
-            BlockingQueue<Reply> waiting = pending.get(reply.requestId());
-            if (waiting != null) {
-                waiting.offer(reply);
+        try {
+            if (channels.isReply(channel)) {
+                Reply reply = json.readValue(body, Reply.class);
+                BlockingQueue<Reply> waiting = pending.get(reply.requestId());
+                if (waiting != null) {
+                    waiting.offer(reply);
+                }
+                return;
             }
-            return;
+            Request request = json.readValue(body, Request.class);
+            if (!request.from().equals(nodeId())) { // our own broadcast: answered locally already
+                requests.execute(() -> answer(request));
+            }
         }
-        Request request = json.readValue(body, Request.class);
-        if (!request.from().equals(nodeId())) { // our own broadcast: answered locally already
-            requests.execute(() -> answer(request));
+        catch (RuntimeException notOurs) { // something else published on our channel: ignored, said once per kind
+            log.warn("Cluster: ignored a message on {} that is not a gateway admin message ({})", channel,
+                    ClusterFrames.rootMessage(notOurs));
         }
     }
 
