@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,7 @@ final class ClusterAdmin implements RemoteAdmin, DisposableBean {
     // Requests from other pods run here, not on the subscription's thread: answering publishes, and a
     // blocking Redis call on the thread that delivers Redis messages could wait on itself.
     private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
+    private final AtomicBoolean warnedAboutForeignMessages = new AtomicBoolean();
 
     ClusterAdmin(StringRedisTemplate redis, JsonMapper json, ClusterChannels channels, Duration timeout,
             LocalAdmin local) {
@@ -147,9 +149,14 @@ final class ClusterAdmin implements RemoteAdmin, DisposableBean {
                 requests.execute(() -> answer(request));
             }
         }
-        catch (RuntimeException notOurs) { // something else published on our channel: ignored, said once per kind
-            log.warn("Cluster: ignored a message on {} that is not a gateway admin message ({})", channel,
-                    ClusterFrames.rootMessage(notOurs));
+        catch (RuntimeException notOurs) { // something else published on our channel: ignored, warned about once
+            if (warnedAboutForeignMessages.compareAndSet(false, true)) {
+                log.warn("Cluster: ignored a message on {} that is not a gateway admin message ({}); further ones are "
+                        + "logged at debug level", channel, ClusterFrames.rootMessage(notOurs));
+            }
+            else {
+                log.debug("Cluster: ignored a message on {} ({})", channel, ClusterFrames.rootMessage(notOurs));
+            }
         }
     }
 

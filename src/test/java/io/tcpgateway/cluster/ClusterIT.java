@@ -200,6 +200,20 @@ class ClusterIT {
 
     @Test
     @Order(6)
+    void whatElseIsPublishedOnTheGatewaysChannelsIsIgnored() {
+        TcpTestClient a1 = connect(a, "chat");
+        TcpTestClient b1 = connect(b, "chat");
+        redis.publish("tcp-gateway:admin", "{not-json");
+        redis.publish("tcp-gateway:admin:node-b", "[1,2,3]");
+        redis.publish("tcp-gateway:reply:node-a", "nonsense");
+        redis.publish("tcp-gateway:frames:chat", "x"); // not even an envelope (its length byte says 120)
+        a1.sendLine("still fine");
+        assertThat(b1.readLine()).isEqualTo("still fine");
+        assertThat(a.admin().get("/actuator/connections/" + b.idOf(b1)).status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(7)
     void withRedisAwayEachPodServesItsOwnPeersAndCrossPodDeliveryReturnsWithRedis() {
         TcpTestClient a1 = connect(a, "chat");
         TcpTestClient a2 = connect(a, "chat");

@@ -56,6 +56,22 @@ public final class TestRedis implements AutoCloseable {
         }
     }
 
+    /** Publishes {@code message} on {@code channel} as any Redis client could (inline command, no spaces in either). */
+    public void publish(String channel, String message) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            socket.setSoTimeout(2000);
+            socket.getOutputStream().write(("PUBLISH " + channel + " " + message + "\r\n").getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            if (socket.getInputStream().read() != ':') {
+                throw new IOException("PUBLISH refused");
+            }
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
     /** How many clients are subscribed to {@code channel} ({@code PUBSUB NUMSUB}), over a plain socket. */
     public long subscribers(String channel) {
         try (Socket socket = new Socket()) {
