@@ -2,24 +2,22 @@ package io.tcpgateway.cluster;
 
 import java.nio.charset.StandardCharsets;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * The {@code cluster} health component: UP while Redis answers, with this pod's node id and how many
- * pods are subscribed to the cluster's admin channel; DOWN (with the reason) while it does not. It is
+ * The {@code cluster} health component: UP while Redis answers and this pod's subscription is live,
+ * with this pod's node id and how many pods are subscribed; DOWN (with the reason) otherwise. It is
  * in neither the liveness nor the readiness group: a pod without Redis still serves its own peers.
  */
 final class ClusterHealthIndicator implements HealthIndicator {
-
-    private static final Logger log = LoggerFactory.getLogger(ClusterHealthIndicator.class);
 
     private final RedisConnectionFactory connectionFactory;
     private final ClusterChannels channels;
@@ -33,9 +31,14 @@ final class ClusterHealthIndicator implements HealthIndicator {
     public Health health() {
         try (RedisConnection connection = connectionFactory.getConnection()) {
             connection.ping();
-            Health.Builder up = Health.up().withDetail("node", channels.nodeId());
-            Long nodes = subscribedPods(connection);
-            return (nodes != null) ? up.withDetail("nodes", nodes).build() : up.build();
+            Map<String, Long> subscribers = subscribers(connection, channels.adminFor(channels.nodeId()), channels.adminAll());
+            if (subscribers.getOrDefault(channels.adminFor(channels.nodeId()), 0L) == 0) {
+                // Redis answers but this pod does not hear it (yet): other pods' frames would not arrive.
+                return Health.down().withDetail("node", channels.nodeId())
+                        .withDetail("error", "not subscribed to Redis (yet); retrying").build();
+            }
+            return Health.up().withDetail("node", channels.nodeId())
+                    .withDetail("nodes", subscribers.getOrDefault(channels.adminAll(), 0L)).build();
         }
         catch (RuntimeException ex) {
             return Health.down().withDetail("node", channels.nodeId())
@@ -43,20 +46,31 @@ final class ClusterHealthIndicator implements HealthIndicator {
         }
     }
 
-    /** PUBSUB NUMSUB on the admin channel every pod subscribes to; null if Redis will not say. */
-    private @Nullable Long subscribedPods(RedisConnection connection) {
-        try {
-            // Spring Data's generic execute() cannot read NUMSUB's mixed reply; Lettuce's own command can.
-            @SuppressWarnings("unchecked")
-            RedisClusterAsyncCommands<byte[], byte[]> lettuce =
-                    (RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection();
-            Map<byte[], Long> counts = lettuce.pubsubNumsub(channels.adminAll().getBytes(StandardCharsets.UTF_8))
-                    .get(2, TimeUnit.SECONDS);
-            return counts.values().stream().findFirst().orElse(0L);
+    /**
+     * PUBSUB NUMSUB: how many clients listen on each channel. This pod's own admin channel tells whether
+     * its subscription is live; the admin channel of every pod counts the pods.
+     */
+    private static Map<String, Long> subscribers(RedisConnection connection, String... channelNames) {
+        // Spring Data's generic execute() cannot read NUMSUB's mixed reply; Lettuce's own command can.
+        @SuppressWarnings("unchecked")
+        RedisClusterAsyncCommands<byte[], byte[]> lettuce =
+                (RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection();
+        byte[][] names = new byte[channelNames.length][];
+        for (int i = 0; i < channelNames.length; i++) {
+            names[i] = channelNames[i].getBytes(StandardCharsets.UTF_8);
         }
-        catch (Exception notAnswered) {
-            log.debug("PUBSUB NUMSUB failed", notAnswered);
-            return null;
+        try {
+            Map<String, Long> counts = new HashMap<>();
+            lettuce.pubsubNumsub(names).get(2, TimeUnit.SECONDS)
+                    .forEach((name, count) -> counts.put(new String(name, StandardCharsets.UTF_8), count));
+            return counts;
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", ex);
+        }
+        catch (ExecutionException | TimeoutException ex) {
+            throw new IllegalStateException("PUBSUB NUMSUB failed: " + ClusterFrames.rootMessage(ex), ex);
         }
     }
 }
