@@ -16,7 +16,7 @@ import java.util.Map;
  * java -jar bench/target/bench.jar compare [--rounds 2] [--seconds 10] [--idle 10000] [--churn 100000] [--only echo,latency]
  *                                          [--jvm "-XX:MaxRAM=1g"] (extra flags for both servers, e.g. to act
  *                                          as a 1 GiB pod)
- * java -jar bench/target/bench.jar cluster [--rounds 2] [--seconds 10] [--receivers 100]
+ * java -jar bench/target/bench.jar cluster [--rounds 2] [--seconds 10] [--receivers 100] [--jvm "..."]
  * java -jar bench/target/bench.jar io-model [--rounds 2] [--idle 10000] [--seconds 8]
  * </pre>
  */
@@ -47,7 +47,8 @@ public final class Bench {
             ClusterBench.run(Integer.parseInt(options.getOrDefault("rounds", "2")),
                     Double.parseDouble(options.getOrDefault("seconds", "10")),
                     Integer.parseInt(options.getOrDefault("receivers", "100")),
-                    Path.of(options.getOrDefault("gateway-jar", "../target/tcp-gateway.jar")));
+                    Path.of(options.getOrDefault("gateway-jar", "../target/tcp-gateway.jar")),
+                    options.getOrDefault("jvm", ""));
             return;
         }
         if (!command.equals("io-model")) {

@@ -17,10 +17,16 @@ import redis.embedded.RedisServer;
  */
 final class ClusterBench {
 
+    /** Added to every gateway's flags ({@code --jvm}), e.g. a flight recording. */
+    private static final List<String> EXTRA_FLAGS = new ArrayList<>();
+
     private ClusterBench() {
     }
 
-    static void run(int rounds, double seconds, int receivers, Path gatewayJar) throws Exception {
+    static void run(int rounds, double seconds, int receivers, Path gatewayJar, String extraJvmFlags) throws Exception {
+        if (!extraJvmFlags.isBlank()) {
+            EXTRA_FLAGS.addAll(List.of(extraJvmFlags.trim().split("\\s+")));
+        }
         int redisPort = ServerProcess.freePort();
         RedisServer redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1").setting("save \"\"").build();
         redis.start();
@@ -73,6 +79,7 @@ final class ClusterBench {
 
     private static List<String> gateway(Path jar, int port, String nodeId, int redisPort) {
         List<String> command = new ArrayList<>(ServerProcess.java(ImageFlags.read().toArray(String[]::new)));
+        command.addAll(EXTRA_FLAGS);
         command.addAll(List.of("-jar", jar.toString(), "--server.port=0", "--gateway.listeners[0].name=bench",
                 "--gateway.listeners[0].port=" + port, "--gateway.listeners[0].mode=broadcast",
                 "--gateway.listeners[0].max-connections=100000", "--logging.level.io.tcpgateway.connection=warn"));
