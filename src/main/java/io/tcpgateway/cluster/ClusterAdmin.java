@@ -80,21 +80,21 @@ final class ClusterAdmin implements RemoteAdmin, DisposableBean {
         try {
             long pods = publish(channels.adminFor(node), new Request(requestId, nodeId(), call));
             if (pods == 0) {
-                return error(404, "Not Found", "no connection '" + id + "': no pod '" + node + "' in the cluster");
+                return ApiErrors.of(404, "Not Found", "no connection '" + id + "': no pod '" + node + "' in the cluster");
             }
             Reply reply = replies.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (reply == null) {
-                return error(504, "Gateway Timeout", "pod '" + node + "' did not answer within " + timeout.toMillis() + " ms");
+                return ApiErrors.of(504, "Gateway Timeout", "pod '" + node + "' did not answer within " + timeout.toMillis() + " ms");
             }
             return (reply.body() == null || reply.body().isNull()) ? new WebEndpointResponse<>(reply.status())
                     : new WebEndpointResponse<>(reply.body(), reply.status());
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            return error(503, "Service Unavailable", "interrupted while waiting for pod '" + node + "'");
+            return ApiErrors.of(503, "Service Unavailable", "interrupted while waiting for pod '" + node + "'");
         }
         catch (RuntimeException redisFailure) {
-            return error(503, "Service Unavailable", "connection '" + id + "' lives on pod '" + node
+            return ApiErrors.of(503, "Service Unavailable", "connection '" + id + "' lives on pod '" + node
                     + "', which cannot be reached: the cluster is unavailable (" + ClusterFrames.rootMessage(redisFailure) + ")");
         }
         finally {
@@ -175,10 +175,6 @@ final class ClusterAdmin implements RemoteAdmin, DisposableBean {
     private long publish(String channel, Object message) {
         Long receivers = redis.convertAndSend(channel, json.writeValueAsString(message));
         return (receivers != null) ? receivers : 0;
-    }
-
-    private static WebEndpointResponse<Object> error(int status, String error, String message) {
-        return ApiErrors.of(status, error, message);
     }
 
     @Override

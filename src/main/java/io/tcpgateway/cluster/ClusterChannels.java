@@ -11,22 +11,39 @@ import io.tcpgateway.config.ClusterProperties;
  * <li>{@code <prefix>:reply:<node>}: answers to the admin calls a pod made.</li>
  * </ul>
  */
-record ClusterChannels(String prefix, String nodeId) {
+final class ClusterChannels {
+
+    private final String prefix;
+    private final String nodeId;
+    // Built once: frames arrive by the thousand per second and each is matched against these.
+    private final String framesPrefix;
+    private final String repliesPrefix;
+
+    ClusterChannels(String prefix, String nodeId) {
+        this.prefix = prefix;
+        this.nodeId = nodeId;
+        this.framesPrefix = prefix + ":frames:";
+        this.repliesPrefix = prefix + ":reply:";
+    }
 
     static ClusterChannels of(ClusterProperties cluster) {
         return new ClusterChannels(cluster.channelPrefix(), cluster.nodeId());
     }
 
-    String frames(String listener) {
-        return prefix + ":frames:" + listener;
+    String nodeId() {
+        return nodeId;
     }
 
-    String listenerOf(String framesChannel) {
-        return framesChannel.substring((prefix + ":frames:").length());
+    String frames(String listener) {
+        return framesPrefix + listener;
     }
 
     boolean isFrames(String channel) {
-        return channel.startsWith(prefix + ":frames:");
+        return channel.startsWith(framesPrefix);
+    }
+
+    String listenerOf(String framesChannel) {
+        return framesChannel.substring(framesPrefix.length());
     }
 
     String adminAll() {
@@ -38,10 +55,10 @@ record ClusterChannels(String prefix, String nodeId) {
     }
 
     String repliesFor(String node) {
-        return prefix + ":reply:" + node;
+        return repliesPrefix + node;
     }
 
     boolean isReply(String channel) {
-        return channel.startsWith(prefix + ":reply:");
+        return channel.startsWith(repliesPrefix);
     }
 }

@@ -63,7 +63,7 @@ final class ClusterFrames implements BroadcastRelay {
 
     void published(String listener) {
         metrics.published(listener).increment();
-        if (failing.compareAndSet(true, false)) {
+        if (failing.get() && failing.compareAndSet(true, false)) { // a read per frame, a write only on recovery
             log.info("Cluster: publishing broadcast frames to Redis again");
         }
     }

@@ -208,6 +208,7 @@ class AdminApiIT {
         Response toChat = admin.post("/actuator/broadcast", "{\"message\":\"to chat\",\"listener\":\"chat\"}");
         assertThat(toChat.status()).isEqualTo(200);
         assertThat(toChat.json().at("/delivered").asInt()).isEqualTo(2);
+        assertThat(toChat.json().at("/nodes").isMissingNode()).as("\"nodes\" only in a cluster").isTrue();
         assertThat(a.readLine()).isEqualTo("to chat");
         assertThat(b.readLine()).isEqualTo("to chat");
         Response toAll = admin.post("/actuator/broadcast", "{\"message\":\"to all\"}");
