@@ -56,7 +56,7 @@ public class LocalAdmin {
         if (peer.isEmpty()) {
             return unknown(id);
         }
-        peer.get().close(CloseReason.KICKED);
+        peer.get().closeSaying(CloseReason.KICKED);
         return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NO_CONTENT);
     }
 

@@ -17,6 +17,8 @@ public class GatewayPropertiesValidator implements Validator {
 
     /** A frame is held in one array; leave room for the framing bytes around it. */
     static final int MAX_FRAME_LIMIT = Integer.MAX_VALUE - 16;
+    /** The most framing any codec adds around a payload (a 4-byte length prefix). */
+    static final int FRAMING_BYTES = 4;
 
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}");
     private static final Pattern CHANNEL_PREFIX = Pattern.compile("[^\\s*?\\[\\]]+");
@@ -33,6 +35,12 @@ public class GatewayPropertiesValidator implements Validator {
         validateHeartbeat(properties.heartbeat(), errors);
         if (properties.outbound() != null && properties.outbound().maxPendingBytes().toBytes() <= 0) {
             errors.rejectValue("outbound.max-pending-bytes", "positive", "must be greater than 0");
+        }
+        if (properties.outbound() != null && properties.outbound().maxStall().isNegative()) {
+            errors.rejectValue("outbound.max-stall", "notNegative", "must not be negative");
+        }
+        if (properties.outbound() != null) {
+            validateFramesFitTheBacklog(properties.listeners(), properties.outbound().maxPendingBytes().toBytes(), errors);
         }
         if (properties.shutdown() != null && properties.shutdown().drainTimeout().isNegative()) {
             errors.rejectValue("shutdown.drain-timeout", "notNegative", "must not be negative");
@@ -97,6 +105,18 @@ public class GatewayPropertiesValidator implements Validator {
         }
         if (listener.maxConnections() < 1) {
             errors.rejectValue(prefix + "max-connections", "positive", "must be greater than 0");
+        }
+    }
+
+    /** A frame larger than a receiver's whole backlog bound could only ever close its receivers. */
+    private void validateFramesFitTheBacklog(List<ListenerProperties> listeners, long maxPendingBytes, Errors errors) {
+        for (int i = 0; i < listeners.size(); i++) {
+            int maxFrameBytes = listeners.get(i).maxFrameBytes();
+            if (maxPendingBytes > 0 && maxFrameBytes + (long) FRAMING_BYTES > maxPendingBytes) {
+                errors.rejectValue("listeners[" + i + "].max-frame-bytes", "fitsBacklog", maxFrameBytes
+                        + " does not fit gateway.outbound.max-pending-bytes (" + maxPendingBytes + " bytes): a frame that"
+                        + " size could never be queued to a receiver, every one would be closed as slow-consumer");
+            }
         }
     }
 

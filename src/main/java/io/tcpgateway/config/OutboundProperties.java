@@ -1,6 +1,7 @@
 package io.tcpgateway.config;
 
 import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
@@ -9,6 +10,9 @@ import org.springframework.util.unit.DataSize;
  *
  * @param maxPendingBytes bytes queued for one connection and not yet written; a connection over it is
  *     closed (reason slow-consumer)
+ * @param maxStall the longest the gateway stops reading from a producer whose frames took a receiver's
+ *     backlog over half of {@code max-pending-bytes}, waiting for it to go back under half
  */
-public record OutboundProperties(@DefaultValue("1MB") @NotNull DataSize maxPendingBytes) {
+public record OutboundProperties(@DefaultValue("1MB") @NotNull DataSize maxPendingBytes,
+        @DefaultValue("50ms") @NotNull Duration maxStall) {
 }

@@ -11,14 +11,25 @@ import org.jspecify.annotations.Nullable;
  * only at the end of the burst, so a burst of eight frames to a peer starts its writer once and goes
  * out in one write. This is Netty's flush on {@code channelReadComplete}. Used by that reader only.
  *
+ * <p>It is also where a producer is paced (NATS's {@code stalledWait}): when the burst left a receiver's
+ * backlog over half its bound, the reader waits, up to the listener's {@code max-stall}, for that
+ * backlog to go back under half before it reads from its socket again. A receiver that keeps reading
+ * then gets a burst of any size; only one that stops reading reaches its bound and is closed. Nothing
+ * waits while every receiver is under half: the check is one volatile read per receiver per burst.
+ *
  * <p>The reader's {@link ReadBuffer} runs it (as a {@link Runnable}) before each socket read. The first
  * deferred writer of a burst has a field of its own, the usual case (an echo, a PONG): a connection
  * that never broadcasts never allocates the list, which an idle connection would otherwise keep.
  */
 final class Burst implements Runnable {
 
+    private final Peer producer;
     private @Nullable OutboundQueue first;
     private @Nullable List<OutboundQueue> more;
+
+    Burst(Peer producer) {
+        this.producer = producer;
+    }
 
     void defer(OutboundQueue queue) {
         if (queue.deferredBy != this) {
@@ -35,21 +46,59 @@ final class Burst implements Runnable {
         }
     }
 
-    /** Starts every writer the burst deferred; the reader calls it before it reads (and may block) again. */
-    void flush() {
+    /** Starts every writer the burst deferred, then paces the producer; run before each socket read. */
+    @Override
+    public void run() {
         OutboundQueue queue = first;
         if (queue == null) {
             return;
         }
-        first = null;
-        start(queue);
+        startAll(queue);
+        long deadline = 0;
+        if (queue.isStalling()) {
+            deadline = stall(queue, deadline);
+        }
         List<OutboundQueue> others = more;
         if (others != null && !others.isEmpty()) {
             for (OutboundQueue other : others) {
-                start(other);
+                if (other.isStalling()) {
+                    deadline = stall(other, deadline);
+                }
             }
             others.clear();
         }
+    }
+
+    /** Starts every writer the burst deferred, without pacing: the reader is ending. */
+    void flush() {
+        OutboundQueue queue = first;
+        if (queue != null) {
+            startAll(queue);
+            if (more != null) {
+                more.clear();
+            }
+        }
+    }
+
+    private void startAll(OutboundQueue queue) {
+        first = null;
+        start(queue);
+        List<OutboundQueue> others = more;
+        if (others != null) {
+            for (OutboundQueue other : others) {
+                start(other);
+            }
+        }
+    }
+
+    /** Waits on one stalling receiver; the first wait of a burst sets the one deadline for all of them. */
+    private long stall(OutboundQueue receiver, long deadline) {
+        if (deadline == 0) {
+            deadline = System.nanoTime() + producer.listener().maxStallNanos();
+            producer.listener().stats().producerStalled();
+        }
+        receiver.awaitRoom(deadline);
+        return deadline;
     }
 
     private void start(OutboundQueue queue) {
@@ -57,10 +106,5 @@ final class Burst implements Runnable {
             queue.deferredBy = null;
         }
         queue.startWriter();
-    }
-
-    @Override
-    public void run() {
-        flush();
     }
 }

@@ -34,14 +34,14 @@ public final class GatewayConnection extends TcpNetConnection {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayConnection.class);
 
-    private static final byte[] FRAME_TOO_LARGE = "ERROR frame too large".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] INVALID_FRAME = "ERROR invalid frame".getBytes(StandardCharsets.US_ASCII);
 
     private final Socket socket;
     private final Peer peer;
-    private final Burst burst = new Burst();
+    private final Burst burst;
     private @Nullable ReadBuffer readBuffer;
     private long bytesCounted;
+    private boolean discardInput;
 
     GatewayConnection(Socket socket, GatewayListener listener, @Nullable ApplicationEventPublisher publisher,
             @Nullable String factoryName) {
@@ -49,6 +49,7 @@ public final class GatewayConnection extends TcpNetConnection {
         this.socket = socket;
         this.peer = new Peer(ConnectionIds.nextSequence(), listener, this, getHostAddress(), // SI's string, not a copy
                 socket.getPort());
+        this.burst = new Burst(peer);
         setNoReadErrorOnClose(true); // the registry logs every close with its reason; no stack traces per peer
     }
 
@@ -100,6 +101,45 @@ public final class GatewayConnection extends TcpNetConnection {
         }
         finally {
             burst.flush();
+        }
+        if (discardInput) {
+            discardUntilClosed();
+        }
+    }
+
+    /**
+     * After a framing error the stream cannot be parsed any more, but it is still read (and thrown
+     * away) until the connection closes, so the kernel never answers unread bytes with a reset that
+     * would destroy the error frame on its way to the client.
+     */
+    private void discardUntilClosed() {
+        try {
+            InputStream in = socket.getInputStream();
+            byte[] sink = new byte[512];
+            int n;
+            while ((n = in.read(sink)) >= 0) {
+                peer.recordUnframedRead(n);
+            }
+        }
+        catch (IOException closed) {
+            return; // closed at the close deadline
+        }
+        if (peer.pendingBytes() == 0) {
+            close(); // the client closed its end and the error frame is out
+        }
+        // otherwise the error frame is still being written: the close deadline ends the connection
+    }
+
+    /**
+     * Sends the end of the stream after what is written; the socket closes when the client closes its
+     * end (the reader sees the end of the stream) or at the close deadline already set.
+     */
+    void halfClose() {
+        try {
+            socket.shutdownOutput();
+        }
+        catch (IOException | UnsupportedOperationException alreadyClosed) {
+            close();
         }
     }
 
@@ -158,10 +198,14 @@ public final class GatewayConnection extends TcpNetConnection {
     protected boolean handleReadException(Exception exception) {
         Exception cause = (exception instanceof UncheckedIOException unchecked) ? unchecked.getCause() : exception;
         if (cause instanceof FrameTooLargeException) {
-            peer.closeAfter(FRAME_TOO_LARGE, CloseReason.FRAME_TOO_LARGE, peer.listener().errorLinger());
-            return true; // stop reading; the writer closes once the error frame is out
+            peer.recordUnframedRead(takeBytesRead());
+            discardInput = true;
+            peer.closeSaying(CloseReason.FRAME_TOO_LARGE);
+            return true; // stop parsing; the writer closes once the error frame is out
         }
         if (cause instanceof InvalidFrameException) {
+            peer.recordUnframedRead(takeBytesRead());
+            discardInput = true;
             peer.closeAfter(INVALID_FRAME, CloseReason.ERROR, peer.listener().errorLinger());
             return true;
         }

@@ -1,24 +1,37 @@
 package io.tcpgateway.connection;
 
 import io.tcpgateway.listener.GatewayListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
 import org.springframework.integration.ip.tcp.connection.TcpNetConnectionSupport;
 
-/** Makes the server connection factory of one listener create {@link GatewayConnection}s. */
+/**
+ * Makes the server connection factory of one listener create {@link GatewayConnection}s, over the
+ * listener's {@link SocketLayer} (TLS or none).
+ */
 public final class GatewayConnectionSupport implements TcpNetConnectionSupport {
 
     private final GatewayListener listener;
+    private final SocketLayer layer;
 
-    public GatewayConnectionSupport(GatewayListener listener) {
+    public GatewayConnectionSupport(GatewayListener listener, SocketLayer layer) {
         this.listener = listener;
+        this.layer = layer;
     }
 
+    /** A failure here closes the accepted socket (Spring Integration's accept loop does that) and goes on. */
     @Override
     public TcpNetConnection createNewConnection(Socket socket, boolean server, boolean lookupHost,
             @Nullable ApplicationEventPublisher publisher, @Nullable String connectionFactoryName) {
-        return new GatewayConnection(socket, listener, publisher, connectionFactoryName);
+        try {
+            return new GatewayConnection(layer.over(socket), listener, publisher, connectionFactoryName);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
     }
 }

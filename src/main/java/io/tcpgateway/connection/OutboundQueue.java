@@ -8,6 +8,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,19 +17,28 @@ import org.jspecify.annotations.Nullable;
  * The writer drains everything queued into as few socket writes as it can (one per batch of up to
  * {@link #BATCH_BYTES}) and ends when the queue is empty, so an idle connection has no writer thread.
  * A single writer at a time keeps the frames in the order they were offered.
+ *
+ * <p>Past half of its bound the queue is "stalling": a reader whose frames went to it waits (up to
+ * {@code max-stall}) for the writer to bring it back under half before it reads on from its socket
+ * ({@link #awaitRoom}), which slows a bursty producer to the pace of its readers instead of cutting
+ * them off. A writer that takes the queue back under half wakes those readers.
  */
 final class OutboundQueue {
 
     static final int BATCH_BYTES = 64 * 1024;
+    /** Bytes a writer writes in one go before letting other virtual threads run (fairness on two carriers). */
+    static final int YIELD_AFTER_BYTES = 4 * BATCH_BYTES;
 
     private static final VarHandle PENDING_BYTES;
     private static final VarHandle WRITING;
+    private static final VarHandle STALLED_READERS;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             PENDING_BYTES = lookup.findVarHandle(OutboundQueue.class, "pendingBytes", long.class);
             WRITING = lookup.findVarHandle(OutboundQueue.class, "writing", boolean.class);
+            STALLED_READERS = lookup.findVarHandle(OutboundQueue.class, "stalledReaders", Queue.class);
         }
         catch (ReflectiveOperationException ex) {
             throw new ExceptionInInitializerError(ex);
@@ -43,9 +53,14 @@ final class OutboundQueue {
     // connection has a queue, and two fewer objects each is memory an idle connection does not hold.
     private volatile long pendingBytes;
     private volatile boolean writing;
-    private volatile boolean closeWhenDrained;
+    /** The goodbye: once set, nothing more is taken, and nothing queued after it is written. */
+    private volatile byte @Nullable [] lastFrame;
+    /** Set by the writer once the last frame is written. */
+    private boolean lastWritten;
     /** Set by a reader's {@link Burst} that will start this writer when its burst ends. */
     volatile Burst deferredBy;
+    /** Readers waiting for this queue to go under half its bound; made on the first stall only. */
+    private volatile @Nullable Queue<Thread> stalledReaders;
     private OutputStream out;
 
     OutboundQueue(Peer peer, long maxPendingBytes, Executor writers) {
@@ -63,7 +78,7 @@ final class OutboundQueue {
      * peer). With a {@code burst}, the writer is started when that reader's burst ends; without, now.
      */
     boolean offer(byte[] frame, @Nullable Burst burst) {
-        if (closeWhenDrained || peer.isClosed()) {
+        if (lastFrame != null || peer.isClosed()) {
             return false;
         }
         if (addPending(frame.length) > maxPendingBytes) {
@@ -81,11 +96,14 @@ final class OutboundQueue {
         return true;
     }
 
-    /** Queues a last frame, whatever the backlog, and closes the connection once it is written. */
+    /**
+     * Queues a last frame, whatever the backlog, and closes the connection once it is written. A frame
+     * offered concurrently may still land behind it; the writer drops it (see {@link #drain}).
+     */
     void offerLast(byte[] frame) {
+        lastFrame = frame;
         addPending(frame.length);
         frames.add(frame);
-        closeWhenDrained = true;
         startWriter();
     }
 
@@ -94,6 +112,46 @@ final class OutboundQueue {
         byte[] frame;
         while ((frame = frames.poll()) != null) {
             addPending(-frame.length);
+        }
+        wakeStalledReaders();
+    }
+
+    /** Over half its bound: a producer adding to it should pause (see {@link #awaitRoom}). */
+    boolean isStalling() {
+        return pendingBytes > maxPendingBytes >>> 1 && !peer.isClosed();
+    }
+
+    /**
+     * Parks the calling reader until the backlog is back under half its bound, the peer is closed, or
+     * {@code deadlineNanos} (a {@link System#nanoTime()}) has passed. Its writer must be running.
+     */
+    void awaitRoom(long deadlineNanos) {
+        Queue<Thread> waiting = stalledReaders;
+        if (waiting == null) {
+            STALLED_READERS.compareAndSet(this, null, new ConcurrentLinkedQueue<Thread>());
+            waiting = stalledReaders;
+        }
+        Thread reader = Thread.currentThread();
+        waiting.add(reader);
+        try {
+            long left;
+            // Checked after joining the queue: a writer that drained meanwhile has either been seen here
+            // or will see this reader and unpark it.
+            while (isStalling() && (left = deadlineNanos - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(this, left);
+            }
+        }
+        finally {
+            waiting.remove(reader);
+        }
+    }
+
+    private void wakeStalledReaders() {
+        Queue<Thread> waiting = stalledReaders;
+        if (waiting != null) {
+            for (Thread reader : waiting) {
+                LockSupport.unpark(reader);
+            }
         }
     }
 
@@ -111,7 +169,14 @@ final class OutboundQueue {
 
     private void drain() {
         try {
+            long sinceYield = 0;
             while (true) {
+                if (sinceYield >= YIELD_AFTER_BYTES) {
+                    // A receiver that keeps up with a flooding producer would keep this writer, and a
+                    // carrier, busy for as long as the flood lasts: let the other connections run.
+                    sinceYield = 0;
+                    Thread.yield();
+                }
                 byte[] first = frames.poll();
                 if (first == null) {
                     writing = false;
@@ -120,12 +185,16 @@ final class OutboundQueue {
                     if (!frames.isEmpty() && WRITING.compareAndSet(this, false, true)) {
                         continue;
                     }
-                    if (closeWhenDrained && frames.isEmpty()) {
-                        peer.closeNow();
-                    }
                     return;
                 }
-                writeBatch(first);
+                sinceYield += writeBatch(first);
+                if (lastWritten) {
+                    // Leaves "writing" set: no writer runs again. Whatever a racing offer queued behind the
+                    // goodbye is dropped, so the goodbye is always the last frame the client reads.
+                    discard();
+                    peer.goodbyeWritten();
+                    return;
+                }
             }
         }
         catch (IOException | RuntimeException failure) {
@@ -134,13 +203,17 @@ final class OutboundQueue {
         }
     }
 
-    private void writeBatch(byte[] first) throws IOException {
+    /** Writes {@code first} and what follows it, up to {@link #BATCH_BYTES}; returns the bytes written. */
+    private int writeBatch(byte[] first) throws IOException {
         OutputStream stream = outputStream();
+        // The goodbye is set before it is queued, so a writer that takes it always recognises it here.
+        boolean firstIsLast = first == lastFrame;
         byte[] next = frames.peek();
-        if (next == null || first.length + next.length > BATCH_BYTES) {
+        if (firstIsLast || next == null || first.length + next.length > BATCH_BYTES) {
             stream.write(first);
             written(first.length, 1);
-            return;
+            lastWritten = firstIsLast;
+            return first.length;
         }
         byte[] batch = new byte[(int) Math.min(BATCH_BYTES, Math.max(pendingBytes, first.length))];
         System.arraycopy(first, 0, batch, 0, first.length);
@@ -152,9 +225,14 @@ final class OutboundQueue {
             System.arraycopy(next, 0, batch, length, next.length);
             length += next.length;
             count++;
+            if (next == lastFrame) {
+                lastWritten = true;
+                break;
+            }
         }
         stream.write(batch, 0, length);
         written(length, count);
+        return length;
     }
 
     /** Adds to the queued byte count (negative when frames leave) and returns the new count. */
@@ -163,8 +241,11 @@ final class OutboundQueue {
     }
 
     private void written(int bytes, int count) {
-        addPending(-bytes);
+        long left = addPending(-bytes);
         peer.recordWrite(bytes, count);
+        if (stalledReaders != null && left <= maxPendingBytes >>> 1) {
+            wakeStalledReaders();
+        }
     }
 
     private OutputStream outputStream() throws IOException {

@@ -40,6 +40,7 @@ public final class Peer {
     private volatile boolean admitted;
     private volatile long lastReadAt;
     private volatile long lastWriteAt;
+    private volatile long lastPingAt;
     private volatile long framesIn;
     private volatile long bytesIn;
     private volatile long framesOut;
@@ -82,7 +83,21 @@ public final class Peer {
         return send(listener.codec().encode(payload), sender);
     }
 
-    /** Closes the connection now; the first reason given is the one reported. */
+    /**
+     * Closes the connection for a reason of the gateway's own, first sending the reason's goodbye
+     * ({@code ERROR kicked}, ...) where it has one; the first reason given is the one reported.
+     */
+    public void closeSaying(CloseReason reason) {
+        byte[] goodbye = reason.goodbye();
+        if (goodbye == null) {
+            close(reason);
+        }
+        else {
+            closeAfter(goodbye, reason, listener.errorLinger());
+        }
+    }
+
+    /** Closes the connection now, with no goodbye; the first reason given is the one reported. */
     public void close(CloseReason reason) {
         CLOSE_REASON.compareAndSet(this, null, reason);
         connection.close();
@@ -100,8 +115,21 @@ public final class Peer {
         listener.executors().timer().schedule(connection::close, Math.max(1, linger.toMillis()), TimeUnit.MILLISECONDS);
     }
 
-    void closeNow() {
-        connection.close();
+    /**
+     * The goodbye is written: half-close, so the client reads it and then the end of the stream; the
+     * socket closes for good when the client closes its end, or at the deadline {@link #closeAfter} set.
+     * Closing at once would make the kernel answer a frame the client sent meanwhile (a PONG, say) with
+     * a reset, and a reset makes the client's side throw away what it had not read yet: the goodbye.
+     * A peer closed for silence has sent nothing for a whole timeout and is most likely gone: it is
+     * closed at once, so it leaves the registry within the heartbeat's bound.
+     */
+    void goodbyeWritten() {
+        if (closeReason == CloseReason.HEARTBEAT_TIMEOUT) {
+            connection.close();
+        }
+        else {
+            connection.halfClose();
+        }
     }
 
     void writeFailed(Exception failure) {
@@ -130,6 +158,21 @@ public final class Peer {
         framesIn++;
         bytesIn += bytes;
         listener.stats().frameRead(bytes);
+    }
+
+    /** Bytes read that made no frame (a frame too large, broken framing): counted, but no sign of life. */
+    void recordUnframedRead(int bytes) {
+        bytesIn += bytes;
+        listener.stats().bytesRead(bytes);
+    }
+
+    /** The heartbeat sent this peer its ping at {@code now}. */
+    public void pinged(long now) {
+        lastPingAt = now;
+    }
+
+    public long lastPingAtMillis() {
+        return lastPingAt;
     }
 
     void recordWrite(int bytes, int frames) {

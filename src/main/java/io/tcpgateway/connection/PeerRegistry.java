@@ -2,7 +2,6 @@ package io.tcpgateway.connection;
 
 import io.tcpgateway.config.GatewayProperties;
 import io.tcpgateway.listener.GatewayListener;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
@@ -28,7 +27,6 @@ import org.springframework.stereotype.Component;
 public class PeerRegistry implements ApplicationListener<TcpConnectionEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(PeerRegistry.class);
-    private static final byte[] SERVER_FULL = "ERROR server full".getBytes(StandardCharsets.US_ASCII);
 
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
     private final Deque<ClosedPeer> closedHistory = new ArrayDeque<>();
@@ -60,7 +58,7 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent> {
         listener.stats().connectionOpened();
         if (!listener.tryAdmit()) {
             // Accepted by the kernel already: tell the client why before closing it.
-            peer.closeAfter(SERVER_FULL, CloseReason.REJECTED, listener.errorLinger());
+            peer.closeSaying(CloseReason.REJECTED);
             return;
         }
         peer.admit();

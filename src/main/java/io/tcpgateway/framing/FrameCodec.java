@@ -39,10 +39,19 @@ public abstract class FrameCodec implements Deserializer<byte[]> {
     protected abstract byte[] read(ReadBuffer in) throws IOException;
 
     /**
-     * Why this framing cannot carry the payload as one frame (e.g. a line feed in a line), or null
-     * when it can. Frames read from clients always can; this is for text an operator sends.
+     * Why this listener cannot carry the payload as one frame (longer than {@code max-frame-bytes}, or
+     * holding the frame delimiter), or null when it can. Frames read from clients always can; this is
+     * for text an operator sends, which must not become a frame the listener would refuse from a client.
      */
-    public @Nullable String cannotCarry(byte[] payload) {
+    public final @Nullable String cannotCarry(byte[] payload) {
+        if (payload.length > maxFrameBytes) {
+            return "it is " + payload.length + " bytes long, over the listener's max-frame-bytes of " + maxFrameBytes;
+        }
+        return delimiterProblem(payload);
+    }
+
+    /** Why the payload cannot be one frame of this framing although its size fits, or null. */
+    protected @Nullable String delimiterProblem(byte[] payload) {
         return null;
     }
 

@@ -31,7 +31,7 @@ final class LineCodec extends FrameCodec {
     }
 
     @Override
-    public String cannotCarry(byte[] payload) {
+    protected String delimiterProblem(byte[] payload) {
         return contains(payload, LF) ? "it contains a line feed, which ends a frame in line framing" : null;
     }
 

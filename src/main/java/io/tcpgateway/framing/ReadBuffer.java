@@ -18,6 +18,13 @@ public final class ReadBuffer extends InputStream {
     static final int TINY = 64;
     static final int SMALL = 512;
     static final int LARGE = 16 * 1024;
+    /**
+     * Bytes read back to back (every read filling the buffer: the socket never ran dry) after which the
+     * reader lets other virtual threads run. Reading a flooding client never blocks, and a virtual
+     * thread that never blocks keeps its carrier: on two cores one flooder and the writers it feeds
+     * would leave every other connection unread (Netty bounds a turn with maxMessagesPerRead).
+     */
+    static final int YIELD_AFTER_BYTES = 64 * 1024;
 
     private final InputStream in;
     private byte[] buf = new byte[TINY];
@@ -27,6 +34,7 @@ public final class ReadBuffer extends InputStream {
     private int pos;
     private int limit;
     private long bytesRead;
+    private int bytesSinceDry;
     private final Runnable beforeRead;
 
     public ReadBuffer(InputStream in) {
@@ -60,6 +68,10 @@ public final class ReadBuffer extends InputStream {
             return true;
         }
         beforeRead.run();
+        if (bytesSinceDry >= YIELD_AFTER_BYTES) {
+            bytesSinceDry = 0;
+            Thread.yield();
+        }
         resizeFor(limit);
         pos = 0;
         limit = 0;
@@ -74,6 +86,7 @@ public final class ReadBuffer extends InputStream {
         limit = n;
         previousReadFilled = lastReadFilled;
         lastReadFilled = n == buf.length;
+        bytesSinceDry = lastReadFilled ? bytesSinceDry + n : 0;
         bytesRead += n;
         return true;
     }

@@ -29,7 +29,7 @@ final class StxEtxCodec extends FrameCodec {
     }
 
     @Override
-    public String cannotCarry(byte[] payload) {
+    protected String delimiterProblem(byte[] payload) {
         return contains(payload, ETX) ? "it contains ETX (0x03), which ends a frame in stx-etx framing" : null;
     }
 

@@ -5,23 +5,31 @@ import io.tcpgateway.connection.CloseReason;
 import io.tcpgateway.connection.Peer;
 import io.tcpgateway.connection.PeerRegistry;
 import io.tcpgateway.config.GatewayProperties;
+import io.tcpgateway.shutdown.DrainLifecycle;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
- * Finds peers that went quiet. A peer that has been sent nothing for {@code interval} is sent the ping
- * frame; a peer from which nothing has been read for {@code timeout} is closed (heartbeat-timeout).
+ * Finds peers that went quiet. A peer from which nothing has been read for {@code interval} is sent
+ * the ping frame, and again every {@code interval} while it stays silent, however much else is being
+ * written to it (a display that only receives must still be asked); a peer from which nothing has
+ * been read for {@code timeout} is told {@code ERROR heartbeat timeout} and closed.
  * This is the only way to notice a peer that vanished without closing its socket (power loss, a
  * pulled cable): TCP itself says nothing until a write fails, which may take many minutes.
  * The scan runs every quarter interval (at most every second), so a dead peer is gone within
- * {@code timeout} plus a fraction of {@code interval}.
+ * {@code timeout} plus a fraction of {@code interval}. A peer already being closed (kicked, drained on
+ * shutdown, ...) is left alone: closing it again would throw away the goodbye it is being sent.
  */
 @Component
 public class HeartbeatTask implements SmartLifecycle {
+
+    /** Below the drain's phase, so it stops after the drain and keeps finding dead peers during it. */
+    static final int PHASE = DrainLifecycle.PHASE - 1;
 
     private final PeerRegistry registry;
     private final TaskScheduler scheduler;
@@ -31,7 +39,8 @@ public class HeartbeatTask implements SmartLifecycle {
     private final Duration period;
     private volatile ScheduledFuture<?> scan;
 
-    public HeartbeatTask(PeerRegistry registry, TaskScheduler scheduler, GatewayProperties properties) {
+    public HeartbeatTask(PeerRegistry registry, @Qualifier(SchedulerConfiguration.GATEWAY_SCHEDULER) TaskScheduler scheduler,
+            GatewayProperties properties) {
         HeartbeatProperties heartbeat = properties.heartbeat();
         this.registry = registry;
         this.scheduler = scheduler;
@@ -44,13 +53,17 @@ public class HeartbeatTask implements SmartLifecycle {
     void scan() {
         long now = System.currentTimeMillis();
         for (Peer peer : registry.all()) {
-            if (now - peer.lastReadAtMillis() >= timeoutMillis) {
-                peer.close(CloseReason.HEARTBEAT_TIMEOUT);
+            if (peer.closeReason() != null) {
+                continue;
             }
-            else if (now - peer.lastWriteAtMillis() >= intervalMillis && peer.pendingBytes() == 0) {
-                if (peer.sendPayload(ping)) {
-                    peer.listener().stats().heartbeatSent();
-                }
+            long quiet = now - peer.lastReadAtMillis();
+            if (quiet >= timeoutMillis) {
+                peer.closeSaying(CloseReason.HEARTBEAT_TIMEOUT);
+            }
+            else if (quiet >= intervalMillis && now - peer.lastPingAtMillis() >= intervalMillis
+                    && peer.sendPayload(ping)) {
+                peer.pinged(now);
+                peer.listener().stats().heartbeatSent();
             }
         }
     }
@@ -72,5 +85,11 @@ public class HeartbeatTask implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return scan != null;
+    }
+
+    /** Draining peers themselves are left alone, see {@link #scan()}. */
+    @Override
+    public int getPhase() {
+        return PHASE;
     }
 }

@@ -2,6 +2,7 @@ package io.tcpgateway.listener;
 
 import io.tcpgateway.config.ListenerProperties;
 import io.tcpgateway.config.Mode;
+import io.tcpgateway.config.OutboundProperties;
 import io.tcpgateway.connection.ConnectionExecutors;
 import io.tcpgateway.connection.Peer;
 import io.tcpgateway.framing.FrameCodec;
@@ -21,6 +22,7 @@ public final class GatewayListener {
     private final ListenerProperties properties;
     private final FrameCodec codec;
     private final long maxPendingBytes;
+    private final long maxStallNanos;
     private final ConnectionExecutors executors;
     private final String connectionIdSuffix;
     private final Set<Peer> peers = ConcurrentHashMap.newKeySet();
@@ -29,12 +31,13 @@ public final class GatewayListener {
     private volatile GatewayServerConnectionFactory connectionFactory;
     private volatile boolean draining;
 
-    GatewayListener(ListenerProperties properties, long maxPendingBytes, ConnectionExecutors executors,
+    GatewayListener(ListenerProperties properties, OutboundProperties outbound, ConnectionExecutors executors,
             String connectionIdSuffix) {
         this.properties = properties;
         this.connectionIdSuffix = connectionIdSuffix;
         this.codec = FrameCodec.of(properties.framing(), properties.maxFrameBytes());
-        this.maxPendingBytes = maxPendingBytes;
+        this.maxPendingBytes = outbound.maxPendingBytes().toBytes();
+        this.maxStallNanos = outbound.maxStall().toNanos();
         this.executors = executors;
     }
 
@@ -77,6 +80,11 @@ public final class GatewayListener {
 
     public long maxPendingBytes() {
         return maxPendingBytes;
+    }
+
+    /** How long a producer may be paused for one receiver over half its backlog (CONTRACT section 4). */
+    public long maxStallNanos() {
+        return maxStallNanos;
     }
 
     public ConnectionExecutors executors() {

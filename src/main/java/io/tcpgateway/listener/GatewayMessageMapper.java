@@ -17,7 +17,7 @@ import org.springframework.messaging.support.GenericMessage;
  * peer up by string).
  * The stock mapper builds its headers twice, generates two ids, and adds host and address headers
  * per frame. Frames from
- * a peer that is not admitted (server full) or is being closed are dropped here.
+ * a peer that is not admitted (server full) or is being closed are counted, then dropped here.
  */
 final class GatewayMessageMapper extends TcpMessageMapper {
 
@@ -29,10 +29,14 @@ final class GatewayMessageMapper extends TcpMessageMapper {
         GatewayConnection gatewayConnection = (GatewayConnection) connection;
         Peer peer = gatewayConnection.peer();
         int wireBytes = gatewayConnection.takeBytesRead();
-        if (!(payload instanceof byte[] frame) || !peer.acceptsInput()) {
+        if (!(payload instanceof byte[] frame)) {
             return null;
         }
+        // Read is read: a frame from a peer being closed (drained on shutdown, say) still counts as life.
         peer.recordRead(wireBytes);
+        if (!peer.acceptsInput()) {
+            return null;
+        }
         return new GenericMessage<>(frame, new FrameHeaders(connection.getConnectionId(), peer));
     }
 

@@ -6,6 +6,7 @@ import io.tcpgateway.config.ListenerProperties;
 import io.tcpgateway.config.Mode;
 import io.tcpgateway.connection.ConnectionExecutors;
 import io.tcpgateway.connection.GatewayConnectionSupport;
+import io.tcpgateway.connection.SocketLayer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -94,11 +95,12 @@ public class ListenerRegistrar implements SmartLifecycle {
             log.info("Listener {} listening on {}:{} ({}, {} framing{})", config.name(), config.bindAddress(),
                     listener.boundPort(), config.mode().configName(), config.framing().configName(), config.tls() ? ", TLS" : "");
         }
+        OpenFilesLimit.warnIfBelow(configured);
         running = true;
     }
 
     private GatewayListener register(ListenerProperties config, int index) {
-        GatewayListener listener = new GatewayListener(config, properties.outbound().maxPendingBytes().toBytes(),
+        GatewayListener listener = new GatewayListener(config, properties.outbound(),
                 executors, properties.cluster().connectionIdSuffix());
         SslBundle bundle = config.tls() ? TlsSocketFactories.bundleFor(config, index, sslBundles) : null;
         GatewayServerConnectionFactory factory = connectionFactory(listener, bundle);
@@ -135,20 +137,18 @@ public class ListenerRegistrar implements SmartLifecycle {
     private static GatewayServerConnectionFactory connectionFactory(GatewayListener listener,
             @Nullable SslBundle bundle) {
         ListenerProperties config = listener.properties();
-        GatewayServerConnectionFactory factory = new GatewayServerConnectionFactory(config.port());
+        GatewayServerConnectionFactory factory = new GatewayServerConnectionFactory(listener);
         factory.setLocalAddress(config.bindAddress());
         factory.setBacklog(ACCEPT_BACKLOG);
         factory.setSoTcpNoDelay(true);
         factory.setLookupHost(false);
         factory.setDeserializer(listener.codec());
         factory.setMapper(new GatewayMessageMapper());
-        factory.setTcpNetConnectionSupport(new GatewayConnectionSupport(listener));
+        factory.setTcpNetConnectionSupport(new GatewayConnectionSupport(listener,
+                (bundle != null) ? TlsSocketFactories.layer(bundle) : SocketLayer.NONE));
         SimpleAsyncTaskExecutor readers = new SimpleAsyncTaskExecutor("tcp-" + config.name() + "-");
         readers.setVirtualThreads(true); // one blocking reader per connection costs a few hundred bytes
         factory.setTaskExecutor(readers);
-        if (bundle != null) {
-            TlsSocketFactories.apply(factory, bundle);
-        }
         return factory;
     }
 

@@ -18,6 +18,8 @@ public final class ListenerStats {
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder heartbeatsSent = new LongAdder();
+    private final LongAdder acceptErrors = new LongAdder();
+    private final LongAdder producerStalls = new LongAdder();
 
     ListenerStats() {
         for (CloseReason reason : CloseReason.values()) {
@@ -38,6 +40,11 @@ public final class ListenerStats {
         bytesIn.add(bytes);
     }
 
+    /** Bytes read that made no frame (a frame too large, broken framing). */
+    public void bytesRead(int bytes) {
+        bytesIn.add(bytes);
+    }
+
     public void framesWritten(int frames, int bytes) {
         framesOut.add(frames);
         bytesOut.add(bytes);
@@ -45,6 +52,14 @@ public final class ListenerStats {
 
     public void heartbeatSent() {
         heartbeatsSent.increment();
+    }
+
+    public void acceptFailed() {
+        acceptErrors.increment();
+    }
+
+    public void producerStalled() {
+        producerStalls.increment();
     }
 
     public long opened() {
@@ -73,5 +88,13 @@ public final class ListenerStats {
 
     public long heartbeatsSent() {
         return heartbeatsSent.sum();
+    }
+
+    public long acceptErrors() {
+        return acceptErrors.sum();
+    }
+
+    public long producerStalls() {
+        return producerStalls.sum();
     }
 }

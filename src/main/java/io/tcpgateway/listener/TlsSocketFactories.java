@@ -1,21 +1,21 @@
 package io.tcpgateway.listener;
 
-import io.tcpgateway.config.ListenerProperties;
 import io.tcpgateway.config.InvalidGatewayConfigurationException;
-import java.net.ServerSocket;
-import java.net.Socket;
-import javax.net.ssl.SSLServerSocket;
+import io.tcpgateway.config.ListenerProperties;
+import io.tcpgateway.connection.SocketLayer;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.SslOptions;
-import org.springframework.integration.ip.tcp.connection.DefaultTcpNetSSLSocketFactorySupport;
-import org.springframework.integration.ip.tcp.connection.DefaultTcpSocketSupport;
 
 /**
- * Bridges Spring Boot SSL bundles to Spring Integration, which has no bundle support of its own:
- * the bundle's SSL context makes the server sockets, its options (protocols, ciphers) are applied
- * to them, and a bundle with a trust store asks clients for a certificate.
+ * Bridges Spring Boot SSL bundles to the listeners, as Spring Integration has no bundle support of its
+ * own: the bundle's SSL context puts a server-side TLS socket over each accepted plain socket, with
+ * the bundle's options (protocols, ciphers). The server socket itself stays plain, so its accept
+ * failures are the listener's to handle (see {@link RetryingServerSocket}), and bytes can be read from
+ * the plain socket before TLS starts when a later feature needs to.
  */
 final class TlsSocketFactories {
 
@@ -33,35 +33,19 @@ final class TlsSocketFactories {
         }
     }
 
-    static void apply(GatewayServerConnectionFactory factory, SslBundle bundle) {
-        factory.setTcpSocketFactorySupport(new DefaultTcpNetSSLSocketFactorySupport(bundle::createSslContext));
-        factory.setTcpSocketSupport(new BundleSocketSupport(bundle.getOptions()));
-    }
-
-    private static final class BundleSocketSupport extends DefaultTcpSocketSupport {
-
-        private final SslOptions options;
-
-        BundleSocketSupport(SslOptions options) {
-            super(false); // no host verification on the server side
-            this.options = options;
-        }
-
-        @Override
-        public void postProcessServerSocket(ServerSocket serverSocket) {
-            if (serverSocket instanceof SSLServerSocket ssl) {
-                if (options.getEnabledProtocols() != null) {
-                    ssl.setEnabledProtocols(options.getEnabledProtocols());
-                }
-                if (options.getCiphers() != null) {
-                    ssl.setEnabledCipherSuites(options.getCiphers());
-                }
+    /** TLS over each accepted socket; the handshake runs on the connection's reader at its first read. */
+    static SocketLayer layer(SslBundle bundle) {
+        SSLSocketFactory factory = bundle.createSslContext().getSocketFactory();
+        SslOptions options = bundle.getOptions();
+        return (plain) -> {
+            SSLSocket tls = (SSLSocket) factory.createSocket(plain, null, true); // server mode
+            if (options.getEnabledProtocols() != null) {
+                tls.setEnabledProtocols(options.getEnabledProtocols());
             }
-        }
-
-        @Override
-        public void postProcessSocket(Socket socket) {
-            // nothing per socket: the handshake runs on the connection's reader thread at its first read
-        }
+            if (options.getCiphers() != null) {
+                tls.setEnabledCipherSuites(options.getCiphers());
+            }
+            return tls;
+        };
     }
 }

@@ -36,6 +36,10 @@ public final class ListenerMetrics {
         counter(registry, "gateway.bytes.out", "Bytes written to clients, framing included", tags, stats,
                 ListenerStats::bytesOut);
         counter(registry, "gateway.heartbeats.sent", "Heartbeat pings sent", tags, stats, ListenerStats::heartbeatsSent);
+        counter(registry, "gateway.accept.errors", "Failed accepts (e.g. out of file descriptors), retried",
+                tags, stats, ListenerStats::acceptErrors);
+        counter(registry, "gateway.producer.stalls", "Pauses in reading a producer whose frames filled a receiver's backlog",
+                tags, stats, ListenerStats::producerStalls);
     }
 
     private static void counter(MeterRegistry registry, String name, String description, Tags tags,

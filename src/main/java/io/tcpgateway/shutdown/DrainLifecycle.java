@@ -29,7 +29,7 @@ import org.springframework.stereotype.Component;
 public class DrainLifecycle implements SmartLifecycle {
 
     /** Above the web server's graceful-shutdown phase, so readiness stays observable while draining. */
-    static final int PHASE = Integer.MAX_VALUE - 512;
+    public static final int PHASE = Integer.MAX_VALUE - 512;
 
     private static final Logger log = LoggerFactory.getLogger(DrainLifecycle.class);
 

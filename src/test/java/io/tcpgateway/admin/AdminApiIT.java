@@ -162,6 +162,7 @@ class AdminApiIT {
         TcpTestClient client = connect("chat");
         String id = idOf(client);
         assertThat(admin.delete("/actuator/connections/" + id).status()).isEqualTo(204);
+        assertThat(client.readLine()).as("told why first").isEqualTo("ERROR kicked");
         client.awaitClosedByServer();
         await().until(() -> registry.find(id).isEmpty());
         JsonNode closed = admin.get("/actuator/connections?state=closed").json();
@@ -198,6 +199,30 @@ class AdminApiIT {
         Response twoLines = admin.post("/actuator/connections/" + idOf(client), "{\"message\":\"one\\ntwo\"}");
         assertThat(twoLines.status()).isEqualTo(400);
         assertThat(twoLines.json().at("/message").asString()).contains("line feed");
+    }
+
+    @Test
+    void aMessageLongerThanTheListenersMaxFrameBytesIsRefusedAndSentToNobody() {
+        TcpTestClient client = connect("chat");
+        TcpTestClient binary = connect("echo");
+        String tooLong = "x".repeat(65_537); // max-frame-bytes is 65536 by default
+        Response toOne = admin.post("/actuator/connections/" + idOf(client), "{\"message\":\"" + tooLong + "\"}");
+        assertThat(toOne.status()).isEqualTo(400);
+        assertThat(toOne.json().at("/message").asString()).contains("65537 bytes").contains("max-frame-bytes");
+        Response toAll = admin.post("/actuator/broadcast", "{\"message\":\"" + tooLong + "\"}");
+        assertThat(toAll.status()).isEqualTo(400);
+        assertThat(toAll.json().at("/message").asString()).contains("max-frame-bytes");
+        Response big = admin.post("/actuator/broadcast", "{\"message\":\"" + "y".repeat(20 * 1024 * 1024) + "\"}");
+        assertThat(big.status()).as("20 MB").isEqualTo(400);
+        String fits = "z".repeat(65_536);
+        assertThat(admin.post("/actuator/connections/" + idOf(client), "{\"message\":\"" + fits + "\"}").status())
+                .isEqualTo(204);
+        assertThat(client.readLine()).as("nothing before the frame that fits").isEqualTo(fits);
+        assertThat(admin.post("/actuator/broadcast", "{\"message\":\"after\"}").json().at("/delivered").asInt())
+                .isEqualTo(2);
+        assertThat(client.readLine()).isEqualTo("after");
+        assertThat(new String(binary.readLengthPrefixed())).as("nothing before it").isEqualTo("after");
+        assertThat(registry.find(idOf(client))).as("nobody was closed").isPresent();
     }
 
     @Test

@@ -37,6 +37,8 @@ class ConfigurationErrorsIT {
             zero max connections  | gateway.listeners[0].max-connections=0                               | gateway.listeners[0].max-connections | 0
             blank bind address    | gateway.listeners[0].bind-address=                                   | gateway.listeners[0].bind-address | ""
             zero pending bytes    | gateway.outbound.max-pending-bytes=0                                 | gateway.outbound.max-pending-bytes | 0
+            frame over backlog    | gateway.outbound.max-pending-bytes=64KB,gateway.listeners[0].max-frame-bytes=70000 | gateway.listeners[0].max-frame-bytes | 70000
+            negative stall        | gateway.outbound.max-stall=-1s                                       | gateway.outbound.max-stall    | -1
             timeout not above     | gateway.heartbeat.interval=30s,gateway.heartbeat.timeout=20s         | gateway.heartbeat.timeout     | (30s)
             unknown ssl bundle    | gateway.listeners[0].ssl-bundle=nope                                 | gateway.listeners[0].ssl-bundle | nope
             node id with a slash  | gateway.cluster.enabled=true,gateway.cluster.node-id=pod/1           | gateway.cluster.node-id       | pod/1

@@ -46,12 +46,18 @@ class LimitsAndBadInputIT {
                 TcpTestClient offender = TcpTestClient.connect(port("small"))) {
             offender.sendLine("exactly16bytes!!");
             assertThat(offender.readLine()).isEqualTo("exactly16bytes!!");
+            String offenderId = io.tcpgateway.support.Peers.awaitPeer(registry, offender).id();
             offender.sendRaw("exactly16bytes!!\r\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(offender.readLine()).as("a CR before LF does not count").isEqualTo("exactly16bytes!!");
             offender.sendLine("seventeen bytes!!");
             assertThat(offender.readLine()).isEqualTo("ERROR frame too large");
             offender.awaitClosedByServer();
             assertClosedWith(CloseReason.FRAME_TOO_LARGE);
+            ClosedPeer closed = await().until(() -> registry.closed().stream()
+                    .filter((peer) -> peer.id().equals(offenderId)).findFirst().orElse(null), java.util.Objects::nonNull);
+            assertThat(closed.reason()).isEqualTo(CloseReason.FRAME_TOO_LARGE);
+            assertThat(closed.bytesIn()).as("what was read counts, the refused frame included")
+                    .isEqualTo(17 + 18 + 18);
             bystander.sendLine("still here");
             assertThat(bystander.readLine()).isEqualTo("still here");
         }

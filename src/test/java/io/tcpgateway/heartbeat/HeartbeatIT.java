@@ -50,7 +50,12 @@ class HeartbeatIT {
                     .until(() -> registry.find(peer.id()).isEmpty());
             assertThat(Duration.between(peer.connectedAt(), peer.closedAt())).isGreaterThanOrEqualTo(TIMEOUT);
             assertThat(peer.closeReason()).isEqualTo(CloseReason.HEARTBEAT_TIMEOUT);
-            vanished.awaitClosedByServer();
+            String line;
+            String last = null;
+            while ((line = vanished.readLineOrNullAtEnd()) != null) {
+                last = line;
+            }
+            assertThat(last).as("told why before the close").isEqualTo("ERROR heartbeat timeout");
         }
     }
 
@@ -74,6 +79,37 @@ class HeartbeatIT {
                 return peerOf(answering) != null && peerOf(talking) != null;
             });
             assertThat(pings.get()).isGreaterThan(3);
+        }
+    }
+
+    @Test
+    void aClientThatOnlyReceivesOnABusyListenerIsPingedAndStaysConnected() {
+        try (TcpTestClient display = TcpTestClient.connect(GatewayPorts.of(registrar, "chat"));
+                TcpTestClient talker = TcpTestClient.connect(GatewayPorts.of(registrar, "chat"))) {
+            await().until(() -> peerOf(display) != null && peerOf(talker) != null);
+            AtomicLong pings = new AtomicLong();
+            AtomicLong received = new AtomicLong();
+            // The display is written to all the time but never says anything unless asked: it must be asked.
+            await().pollInterval(Duration.ofMillis(50)).during(TIMEOUT.multipliedBy(5)).atMost(TIMEOUT.multipliedBy(8))
+                    .until(() -> {
+                talker.sendLine("news " + received.get());
+                String line;
+                while ((line = display.readLineIfAny()) != null) {
+                    if (line.equals("ARE-YOU-THERE")) {
+                        pings.incrementAndGet();
+                        display.sendLine("PONG");
+                    }
+                    else {
+                        received.incrementAndGet();
+                    }
+                }
+                while (talker.readLineIfAny() != null) {
+                    // the talker's own pings: it talks, so it is never closed
+                }
+                return peerOf(display) != null;
+            });
+            assertThat(pings.get()).as("pinged although written to").isGreaterThan(3);
+            assertThat(received.get()).isGreaterThan(10);
         }
     }
 

@@ -84,6 +84,9 @@ class MetricsIT {
             assertThat(closed(reason)).as("registered before it ever happens: " + reason).isZero();
         }
         assertThat(metric("gateway_connections_opened_total", "other")).as("per-listener tags").isZero();
+        // Registered from start-up; FlowControlIT and AcceptErrorsIT make them move.
+        assertThat(metric("gateway_producer_stalls_total", "metered")).isZero();
+        assertThat(metric("gateway_accept_errors_total", "metered")).isZero();
     }
 
     private double closed(String reason) {

@@ -42,11 +42,21 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Starts it with these environment variables on top of a clean one (no GATEWAY_ADMIN_PASSWORD from outside). */
     public static GatewayProcess start(Map<String, String> environment, String... args) {
+        return start(environment, List.of(), args);
+    }
+
+    /** Starts it as {@code bash -c 'ulimit -n <limit>; exec java ...'}: a process with few file descriptors. */
+    public static GatewayProcess startWithOpenFilesLimit(int limit, String... args) {
+        return start(Map.of(), List.of("bash", "-c", "ulimit -n " + limit + " && exec \"$@\"", "gateway"), args);
+    }
+
+    private static GatewayProcess start(Map<String, String> environment, List<String> launcher, String... args) {
         Path jar = Path.of("target", "tcp-gateway.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run the tests with ./mvnw verify");
         }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString(), "--server.port=0"));
         command.addAll(List.of(args));
         try {
@@ -79,6 +89,14 @@ public final class GatewayProcess implements AutoCloseable {
 
     public String output() {
         return String.join("\n", output);
+    }
+
+    /** How many "Connection closed" lines the log has per reason, for failure messages. */
+    public Map<String, Long> closeReasons() {
+        return output.stream().filter((line) -> line.contains("Connection closed") && line.contains("reason="))
+                .map((line) -> line.substring(line.indexOf("reason=")).split("[\\s\"]")[0])
+                .collect(java.util.stream.Collectors.groupingBy((reason) -> reason, java.util.TreeMap::new,
+                        java.util.stream.Collectors.counting()));
     }
 
     /** Waits for the listener's "listening" line and returns its bound port. */

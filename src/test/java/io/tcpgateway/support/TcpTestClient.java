@@ -52,9 +52,14 @@ public final class TcpTestClient implements AutoCloseable {
 
     /** A client that never reads: a tiny receive buffer so its backlog builds up in the server fast. */
     public static TcpTestClient connectNonReading(int port) {
+        return connectWithReceiveBuffer(port, 4096);
+    }
+
+    /** A client whose receive buffer (so its TCP window) is fixed at {@code bytes}, set before connecting. */
+    public static TcpTestClient connectWithReceiveBuffer(int port, int bytes) {
         try {
             Socket socket = new Socket();
-            socket.setReceiveBufferSize(4096);
+            socket.setReceiveBufferSize(bytes);
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             return new TcpTestClient(socket);
         }
@@ -104,6 +109,30 @@ public final class TcpTestClient implements AutoCloseable {
                 line.write(b);
             }
             return line.toString(StandardCharsets.UTF_8);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** Reads one line, or returns null at the end of the stream (or a reset) before any byte of it. */
+    public String readLineOrNullAtEnd() {
+        try {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            int b;
+            while ((b = in.read()) != '\n') {
+                if (b < 0) {
+                    if (line.size() == 0) {
+                        return null;
+                    }
+                    throw new EOFException("connection closed; partial line: " + line);
+                }
+                line.write(b);
+            }
+            return line.toString(StandardCharsets.UTF_8);
+        }
+        catch (SocketException reset) {
+            return null;
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);

@@ -1,0 +1,80 @@
+package io.tcpgateway.listener;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/**
+ * A listener's server socket whose {@link #accept()} survives accept failures. Spring Integration's
+ * accept loop stops the whole connection factory, and with it every open connection, on any
+ * exception from {@code accept}; the commonest is running out of file descriptors ("Too many open
+ * files"), which a flood of connections causes on purpose. Here a failed accept is counted, logged
+ * at most once a second with a count, and retried after a backoff of 10 ms doubling up to 1 s
+ * (NATS's accept loop does the same), so the listener takes connections again as soon as
+ * descriptors free up. Only a closed server socket (the listener stopping) ends the loop.
+ */
+final class RetryingServerSocket extends ServerSocket {
+
+    private static final Logger log = LoggerFactory.getLogger(RetryingServerSocket.class);
+    private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final BackOff BACKOFF = backOff();
+
+    private final GatewayListener listener;
+    private long lastLoggedAt = System.nanoTime() - LOG_EVERY_NANOS;
+    private int unlogged;
+
+    RetryingServerSocket(GatewayListener listener) throws IOException {
+        this.listener = listener;
+    }
+
+    private static BackOff backOff() {
+        ExponentialBackOff backOff = new ExponentialBackOff(10, 2.0);
+        backOff.setMaxInterval(1000);
+        return backOff;
+    }
+
+    @Override
+    public Socket accept() throws IOException {
+        BackOffExecution backOff = null;
+        while (true) {
+            try {
+                return super.accept();
+            }
+            catch (SocketTimeoutException timeout) {
+                throw timeout;
+            }
+            catch (IOException ex) {
+                if (isClosed()) {
+                    throw ex; // the listener is stopping
+                }
+                failed(ex);
+                if (backOff == null) {
+                    backOff = BACKOFF.start();
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backOff.nextBackOff()));
+            }
+        }
+    }
+
+    /** Called by the accept loop's one thread only. */
+    private void failed(IOException ex) {
+        listener.stats().acceptFailed();
+        unlogged++;
+        long now = System.nanoTime();
+        if (now - lastLoggedAt >= LOG_EVERY_NANOS) {
+            log.atWarn().addKeyValue("listener", listener.name()).addKeyValue("acceptErrors", unlogged)
+                    .log("Listener {} could not accept a connection ({} time(s) since the last report): {}; open"
+                            + " connections are kept, retrying", listener.name(), unlogged, ex.toString());
+            lastLoggedAt = now;
+            unlogged = 0;
+        }
+    }
+}

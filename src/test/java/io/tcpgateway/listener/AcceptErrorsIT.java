@@ -1,0 +1,117 @@
+package io.tcpgateway.listener;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tcpgateway.support.AdminClient;
+import io.tcpgateway.support.GatewayProcess;
+import io.tcpgateway.support.TcpTestClient;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * CONTRACT section 2, accept errors, as an operator meets them: the gateway runs under
+ * {@code ulimit -n 400} and a flood of connections exhausts its file descriptors. The listener must
+ * keep running, keep every connection it had, count and log the failures, and accept again once the
+ * flood's sockets are gone.
+ */
+class AcceptErrorsIT {
+
+    static final int OPEN_FILES = 400;
+    static final int QUIET = 100;
+    static final int FLOOD = 500;
+    static final Pattern ACCEPT_ERRORS = Pattern.compile("gateway_accept_errors_total\\{listener=\"chat\"} (\\S+)");
+
+    @Test
+    void runningOutOfFileDescriptorsNeverStopsTheListenerNorClosesOpenConnections() {
+        List<TcpTestClient> quiet = new ArrayList<>();
+        List<Socket> flood = new ArrayList<>();
+        try (GatewayProcess gateway = GatewayProcess.startWithOpenFilesLimit(OPEN_FILES, "--gateway.listeners[0].name=chat",
+                "--gateway.listeners[0].port=0", "--gateway.listeners[0].mode=echo")) {
+            int port = gateway.awaitListenerPort("chat");
+            int http = gateway.awaitHttpPort();
+            assertThat(gateway.output()).as("warned at start-up").contains("open-files limit of this process is " + OPEN_FILES);
+            for (int i = 0; i < QUIET; i++) {
+                TcpTestClient client = TcpTestClient.connect(port);
+                quiet.add(client);
+                client.sendLine("hello " + i);
+                assertThat(client.readLine()).isEqualTo("hello " + i);
+            }
+
+            for (int i = 0; i < FLOOD; i++) {
+                flood.add(connectRaw(port)); // past the limit they wait in the kernel's backlog
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> gateway.output().contains("could not accept a connection"));
+            assertThat(gateway.output()).contains("Too many open files");
+            for (int i = 0; i < QUIET; i++) {
+                TcpTestClient client = quiet.get(i);
+                client.sendLine("still here " + i);
+                assertThat(client.readLine()).as("connection %d while out of descriptors", i).isEqualTo("still here " + i);
+            }
+
+            flood.forEach(AcceptErrorsIT::closeQuietly);
+            TcpTestClient late = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> echoingClient(port),
+                    (client) -> client != null);
+            late.close();
+            for (int i = 0; i < QUIET; i++) {
+                TcpTestClient client = quiet.get(i);
+                client.sendLine("after " + i);
+                assertThat(client.readLine()).as("connection %d after the flood", i).isEqualTo("after " + i);
+            }
+            AdminClient anonymous = AdminClient.anonymous(http);
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> anonymous.get("/actuator/health/readiness").status() == 200);
+            assertThat(acceptErrors(anonymous.get("/actuator/prometheus").body())).isPositive();
+            assertThat(gateway.output()).doesNotContain("stopped bean 'listener-chat").doesNotContain("reason=error");
+            assertThat(gateway.process().isAlive()).isTrue();
+        }
+        finally {
+            quiet.forEach(TcpTestClient::close);
+            flood.forEach(AcceptErrorsIT::closeQuietly);
+        }
+    }
+
+    private static TcpTestClient echoingClient(int port) {
+        TcpTestClient client = TcpTestClient.connect(port);
+        client.sendLine("new");
+        if (!client.readLine().equals("new")) {
+            client.close();
+            return null;
+        }
+        return client;
+    }
+
+    private static double acceptErrors(String prometheus) {
+        Matcher matcher = ACCEPT_ERRORS.matcher(prometheus);
+        assertThat(matcher.find()).as("gateway_accept_errors_total in\n" + prometheus).isTrue();
+        return Double.parseDouble(matcher.group(1));
+    }
+
+    private static Socket connectRaw(int port) {
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            return socket;
+        }
+        catch (IOException ex) {
+            closeQuietly(socket);
+            throw new IllegalStateException("flood connection failed", ex);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        }
+        catch (IOException ignored) {
+            // closing a test socket
+        }
+    }
+}
