@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -70,6 +71,13 @@ class AcceptErrorsIT {
                     .until(() -> anonymous.get("/actuator/health/readiness").status() == 200);
             assertThat(acceptErrors(anonymous.get("/actuator/prometheus").body())).isPositive();
             assertThat(gateway.output()).doesNotContain("stopped bean 'listener-chat").doesNotContain("reason=error");
+            List<Instant> reports = gateway.output().lines().filter((line) -> line.contains("could not accept"))
+                    .map((line) -> Instant.parse(line.substring(0, line.indexOf(' ')))).toList();
+            for (int i = 1; i < reports.size(); i++) {
+                assertThat(Duration.between(reports.get(i - 1), reports.get(i))).as("logged at most once a second")
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(990));
+            }
+            assertThat(gateway.output()).containsPattern("could not accept a connection \\(\\d+ time\\(s\\) since the last report\\)");
             assertThat(gateway.process().isAlive()).isTrue();
         }
         finally {

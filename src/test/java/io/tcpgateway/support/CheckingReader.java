@@ -27,7 +27,8 @@ public final class CheckingReader implements AutoCloseable {
 
     private CheckingReader(TcpTestClient client) {
         this.client = client;
-        this.thread = Thread.ofVirtual().name("checking-reader").start(this::readAll);
+        // A platform thread: the OS time-slices hundreds of them fairly, as it would separate clients.
+        this.thread = Thread.ofPlatform().name("checking-reader").daemon().start(this::readAll);
     }
 
     public static CheckingReader connect(int port) {

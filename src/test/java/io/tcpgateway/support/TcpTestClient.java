@@ -99,20 +99,11 @@ public final class TcpTestClient implements AutoCloseable {
 
     /** Reads one LF-terminated line, without the LF; fails on timeout or end of stream. */
     public String readLine() {
-        try {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            int b;
-            while ((b = in.read()) != '\n') {
-                if (b < 0) {
-                    throw new EOFException("connection closed; partial line: " + line);
-                }
-                line.write(b);
-            }
-            return line.toString(StandardCharsets.UTF_8);
+        String line = readLineOrNullAtEnd();
+        if (line == null) {
+            throw new UncheckedIOException(new EOFException("connection closed by the server"));
         }
-        catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
+        return line;
     }
 
     /** Reads one line, or returns null at the end of the stream (or a reset) before any byte of it. */
