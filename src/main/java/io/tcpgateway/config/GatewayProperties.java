@@ -4,6 +4,7 @@ import jakarta.validation.Valid;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -22,11 +23,13 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("gateway")
 public record GatewayProperties(
         List<@Valid ListenerProperties> listeners,
-        @Valid @DefaultValue HeartbeatProperties heartbeat,
-        @Valid @DefaultValue OutboundProperties outbound,
-        @Valid @DefaultValue ShutdownProperties shutdown,
-        @Valid @DefaultValue AdminProperties admin,
-        @Valid @DefaultValue ClusterProperties cluster) {
+        // Nested: the configuration processor then lists every leaf (gateway.heartbeat.interval, ...)
+        // with its description and default, for IDEs.
+        @Valid @DefaultValue @NestedConfigurationProperty HeartbeatProperties heartbeat,
+        @Valid @DefaultValue @NestedConfigurationProperty OutboundProperties outbound,
+        @Valid @DefaultValue @NestedConfigurationProperty ShutdownProperties shutdown,
+        @Valid @DefaultValue @NestedConfigurationProperty AdminProperties admin,
+        @Valid @DefaultValue @NestedConfigurationProperty ClusterProperties cluster) {
 
     // An explicit canonical constructor: the binder reads its parameters, so the defaults are repeated
     // here (component annotations do not reach it), and a section left out of the YAML gets its defaults.

@@ -1,5 +1,7 @@
 package io.tcpgateway.config;
 
+import java.util.Locale;
+
 /** What a listener does with each frame it reads. */
 public enum Mode {
     /** Each frame goes back to its sender only. */
@@ -7,8 +9,8 @@ public enum Mode {
     /** Each frame goes to every other open connection of the same listener. */
     BROADCAST;
 
-    /** As written in the configuration and shown by the admin API ({@code broadcast}, {@code length-prefix}). */
+    /** As written in the configuration and shown by the admin API ({@code echo}, {@code broadcast}). */
     public String configName() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,8 +1,9 @@
 package io.tcpgateway.connection;
 
-import java.io.IOException;
+import java.io.EOFException;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,12 +47,18 @@ public enum CloseReason {
         return goodbye;
     }
 
-    /** A failed socket read or write: a reset or broken pipe is the peer going away, anything else an error. */
+    /**
+     * A socket read or write that failed while the gateway had not decided to close (a close of its own
+     * sets its reason first, and the first reason stays). Decided by the exception's type, never its
+     * message (which differs between JDKs and locales): a TLS failure is an error; a socket exception
+     * (a reset, a broken pipe) or an end of stream in the middle of something is the peer going away;
+     * anything else is an error.
+     */
     static CloseReason ofIoFailure(Exception failure) {
-        String message = String.valueOf(failure.getMessage()).toLowerCase();
-        boolean peerWentAway = failure instanceof SocketException
-                && (message.contains("reset") || message.contains("broken pipe") || message.contains("closed"));
-        return peerWentAway || (failure instanceof IOException && message.contains("end of stream")) ? PEER : ERROR;
+        if (failure instanceof SSLException) {
+            return ERROR;
+        }
+        return (failure instanceof SocketException || failure instanceof EOFException) ? PEER : ERROR;
     }
 
     @Override

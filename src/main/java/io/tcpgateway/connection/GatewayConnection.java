@@ -22,12 +22,14 @@ import org.springframework.messaging.Message;
 
 /**
  * Spring Integration's blocking connection (one reader, a virtual thread, per connection, so frames
- * from one peer are handled in order) with three changes:
+ * from one peer are handled in order) with these changes:
  * <ul>
  * <li>{@link #send} queues the frame on the peer's bounded outbound queue instead of writing the
  * socket, so no flow thread ever blocks on a slow peer;</li>
- * <li>reads go through a {@link ReadBuffer}, which holds no memory while the peer is idle;</li>
- * <li>read failures become close reasons, and framing errors get their error frame before the close.</li>
+ * <li>reads go through a {@link ReadBuffer}, which holds 64 bytes while the peer is quiet;</li>
+ * <li>its read loop waits for the next frame at the top of the stack ({@link #run});</li>
+ * <li>read failures become close reasons, framing errors get their error frame before the close, and
+ * after a framing error the input is still read and discarded, so no reset destroys that frame.</li>
  * </ul>
  */
 public final class GatewayConnection extends TcpNetConnection {

@@ -120,7 +120,7 @@ public final class ReadBuffer extends InputStream {
         return bytesRead;
     }
 
-    /** The capacity held right now: {@link #SMALL} while the peer is quiet. */
+    /** The capacity held right now: {@link #TINY} while a peer that talks in short bursts is quiet. */
     int capacity() {
         return buf.length;
     }

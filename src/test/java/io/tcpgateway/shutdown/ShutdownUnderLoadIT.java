@@ -34,7 +34,9 @@ class ShutdownUnderLoadIT {
         List<CheckingReader> readers = new ArrayList<>();
         try (GatewayProcess gateway = GatewayProcess.start(Map.of("GATEWAY_ADMIN_PASSWORD", "test-secret"),
                 "--gateway.listeners[0].name=chat", "--gateway.listeners[0].port=0",
-                "--gateway.heartbeat.interval=2s", "--gateway.heartbeat.timeout=6s",
+                // 1 000 readers share this test JVM's share of two cores, about 100 KB/s each: a PING queued
+                // behind a full backlog may take seconds to reach its reader, so the timeout is not tight.
+                "--gateway.heartbeat.interval=5s", "--gateway.heartbeat.timeout=15s",
                 "--gateway.outbound.max-pending-bytes=256KB", "--gateway.shutdown.drain-timeout=30s")) {
             int chat = gateway.awaitListenerPort("chat");
             AdminClient admin = AdminClient.as(gateway.awaitHttpPort(), "admin", "test-secret");
