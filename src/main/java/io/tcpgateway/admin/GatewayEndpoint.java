@@ -1,7 +1,7 @@
 package io.tcpgateway.admin;
 
 import io.tcpgateway.connection.PeerRegistry;
-import io.tcpgateway.listener.GatewayListener;
+import io.tcpgateway.connection.GatewayListener;
 import io.tcpgateway.listener.ListenerRegistrar;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.tcpgateway.admin;
 
-import io.tcpgateway.listener.GatewayListener;
+import io.tcpgateway.connection.GatewayListener;
 import io.tcpgateway.listener.ListenerRegistrar;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;

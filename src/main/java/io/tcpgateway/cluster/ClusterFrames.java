@@ -1,7 +1,7 @@
 package io.tcpgateway.cluster;
 
 import io.tcpgateway.listener.BroadcastRelay;
-import io.tcpgateway.listener.GatewayListener;
+import io.tcpgateway.connection.GatewayListener;
 import io.tcpgateway.listener.ListenerRegistrar;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;

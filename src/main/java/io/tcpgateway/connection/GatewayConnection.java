@@ -3,7 +3,6 @@ package io.tcpgateway.connection;
 import io.tcpgateway.framing.FrameTooLargeException;
 import io.tcpgateway.framing.InvalidFrameException;
 import io.tcpgateway.framing.ReadBuffer;
-import io.tcpgateway.listener.GatewayListener;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,5 @@
 package io.tcpgateway.connection;
 
-import io.tcpgateway.listener.GatewayListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;

@@ -1,6 +1,5 @@
 package io.tcpgateway.connection;
 
-import io.tcpgateway.listener.GatewayListener;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;

@@ -1,15 +1,13 @@
 package io.tcpgateway.connection;
 
 import io.tcpgateway.config.GatewayProperties;
-import io.tcpgateway.listener.GatewayListener;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
-import java.util.Collections;
-import java.util.Map;
+import java.util.ArrayList;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationListener;
@@ -19,16 +17,18 @@ import org.springframework.integration.ip.tcp.connection.TcpConnectionOpenEvent;
 import org.springframework.stereotype.Component;
 
 /**
- * The live peers of every listener, fed by Spring Integration's connection open and close events.
- * The one source the heartbeat, the drain, the admin API and the metrics read. Logs one line per
- * connection opened and one per connection closed, with its reason.
+ * The live peers of every listener, fed by Spring Integration's connection open and close events:
+ * it admits each new peer into its listener (which keeps its live peers, the one place they are
+ * held) and releases it on close. The heartbeat, the drain and the admin API read peers through it.
+ * Logs one line per connection opened and one per connection closed, with its reason, and keeps
+ * the history of closed connections.
  */
 @Component
 public class PeerRegistry implements ApplicationListener<TcpConnectionEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(PeerRegistry.class);
 
-    private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+    private final List<GatewayListener> listeners = new CopyOnWriteArrayList<>();
     private final Deque<ClosedPeer> closedHistory = new ArrayDeque<>();
     private final int closedHistorySize;
 
@@ -53,17 +53,19 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent> {
         }
     }
 
+    /** Called once per listener, before it accepts its first connection. */
+    public void register(GatewayListener listener) {
+        listeners.add(listener);
+    }
+
     private void opened(Peer peer) {
         GatewayListener listener = peer.listener();
         listener.stats().connectionOpened();
-        if (!listener.tryAdmit()) {
+        if (!listener.admit(peer)) {
             // Accepted by the kernel already: tell the client why before closing it.
             peer.closeSaying(CloseReason.REJECTED);
             return;
         }
-        peer.admit();
-        peers.put(peer.id(), peer);
-        listener.attach(peer);
         logLine("Connection opened", peer, false);
         if (peer.isClosed()) { // closed while being admitted: its close event may have come first
             closed(peer);
@@ -72,10 +74,7 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent> {
 
     private void closed(Peer peer) {
         peer.markClosed(CloseReason.ERROR);
-        boolean wasLive = peers.remove(peer.id(), peer);
-        if (wasLive) {
-            peer.listener().detach(peer);
-        }
+        boolean wasLive = peer.listener().release(peer);
         if (wasLive || peer.closeReason() == CloseReason.REJECTED) {
             peer.listener().stats().connectionClosed(peer.closeReason());
             remember(peer);
@@ -117,14 +116,23 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent> {
     }
 
     public Optional<Peer> find(String id) {
-        return Optional.ofNullable(peers.get(id));
+        for (GatewayListener listener : listeners) {
+            Peer peer = listener.peer(id);
+            if (peer != null) {
+                return Optional.of(peer);
+            }
+        }
+        return Optional.empty();
     }
 
+    /** Every live peer of every listener: a snapshot. */
     public Collection<Peer> all() {
-        return Collections.unmodifiableCollection(peers.values());
+        List<Peer> all = new ArrayList<>(size());
+        listeners.forEach((listener) -> all.addAll(listener.peers()));
+        return all;
     }
 
     public int size() {
-        return peers.size();
+        return listeners.stream().mapToInt((listener) -> listener.peers().size()).sum();
     }
 }

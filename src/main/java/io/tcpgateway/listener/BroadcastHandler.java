@@ -1,5 +1,6 @@
 package io.tcpgateway.listener;
 
+import io.tcpgateway.connection.GatewayListener;
 import io.tcpgateway.connection.Peer;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHandler;

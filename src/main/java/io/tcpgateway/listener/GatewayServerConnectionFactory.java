@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import io.tcpgateway.connection.Acceptor;
+import io.tcpgateway.connection.GatewayListener;
 import org.jspecify.annotations.Nullable;
 import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
 
@@ -11,7 +13,7 @@ import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionF
  * The stock blocking server factory with a server socket that survives accept failures
  * ({@link RetryingServerSocket}), plus a way to stop accepting while open connections drain.
  */
-final class GatewayServerConnectionFactory extends TcpNetServerConnectionFactory {
+final class GatewayServerConnectionFactory extends TcpNetServerConnectionFactory implements Acceptor {
 
     private final GatewayListener listener;
 
@@ -33,11 +35,18 @@ final class GatewayServerConnectionFactory extends TcpNetServerConnectionFactory
         return socket;
     }
 
-    boolean acceptLoopEnded() {
+    @Override
+    public int boundPort() {
+        return getPort();
+    }
+
+    @Override
+    public boolean acceptLoopEnded() {
         return !isActive();
     }
 
-    void stopAccepting() {
+    @Override
+    public void stopAccepting() {
         beforeShutdown(); // a connection accepted concurrently is closed at once
         ServerSocket serverSocket = getServerSocket();
         if (serverSocket != null) {

@@ -6,6 +6,8 @@ import io.tcpgateway.config.ListenerProperties;
 import io.tcpgateway.config.Mode;
 import io.tcpgateway.connection.ConnectionExecutors;
 import io.tcpgateway.connection.GatewayConnectionSupport;
+import io.tcpgateway.connection.GatewayListener;
+import io.tcpgateway.connection.PeerRegistry;
 import io.tcpgateway.connection.SocketLayer;
 import java.time.Duration;
 import java.util.List;
@@ -57,13 +59,15 @@ public class ListenerRegistrar implements SmartLifecycle {
     private final ObjectProvider<MeterRegistry> meterRegistry;
     private final ListableBeanFactory beans;
     private final ObjectProvider<BroadcastRelay> relay;
+    private final PeerRegistry registry;
     private final List<GatewayListener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean running;
 
     public ListenerRegistrar(GatewayProperties properties, IntegrationFlowContext flowContext,
             ConnectionExecutors executors, SslBundles sslBundles, ObjectProvider<MeterRegistry> meterRegistry,
-            ListableBeanFactory beans, ObjectProvider<BroadcastRelay> relay) {
+            ListableBeanFactory beans, ObjectProvider<BroadcastRelay> relay, PeerRegistry registry) {
         this.beans = beans;
+        this.registry = registry;
         this.relay = relay;
         this.properties = properties;
         this.flowContext = flowContext;
@@ -105,6 +109,7 @@ public class ListenerRegistrar implements SmartLifecycle {
         SslBundle bundle = config.tls() ? TlsSocketFactories.bundleFor(config, index, sslBundles) : null;
         GatewayServerConnectionFactory factory = connectionFactory(listener, bundle);
         listener.bind(factory);
+        registry.register(listener);
         meterRegistry.ifAvailable((registry) -> ListenerMetrics.bind(listener, registry));
 
         MessageHandler mode = (config.mode() == Mode.ECHO) ? new EchoHandler() : new BroadcastHandler(listener,

@@ -1,5 +1,6 @@
 package io.tcpgateway.listener;
 
+import io.tcpgateway.connection.GatewayListener;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;

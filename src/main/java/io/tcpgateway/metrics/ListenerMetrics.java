@@ -5,8 +5,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.tcpgateway.connection.CloseReason;
-import io.tcpgateway.listener.GatewayListener;
-import io.tcpgateway.listener.ListenerStats;
+import io.tcpgateway.connection.GatewayListener;
+import io.tcpgateway.connection.ListenerStats;
 import java.util.function.ToDoubleFunction;
 
 /**

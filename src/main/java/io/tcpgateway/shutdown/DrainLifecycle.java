@@ -5,7 +5,7 @@ import io.tcpgateway.config.ShutdownProperties;
 import io.tcpgateway.connection.CloseReason;
 import io.tcpgateway.connection.Peer;
 import io.tcpgateway.connection.PeerRegistry;
-import io.tcpgateway.listener.GatewayListener;
+import io.tcpgateway.connection.GatewayListener;
 import io.tcpgateway.listener.ListenerRegistrar;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

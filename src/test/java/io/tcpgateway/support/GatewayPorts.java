@@ -1,6 +1,6 @@
 package io.tcpgateway.support;
 
-import io.tcpgateway.listener.GatewayListener;
+import io.tcpgateway.connection.GatewayListener;
 import io.tcpgateway.listener.ListenerRegistrar;
 
 /** The ports the listeners of a test gateway actually bound (they are configured with port 0). */

@@ -1,19 +1,22 @@
-package io.tcpgateway.listener;
+package io.tcpgateway.connection;
 
 import io.tcpgateway.config.ListenerProperties;
 import io.tcpgateway.config.Mode;
 import io.tcpgateway.config.OutboundProperties;
-import io.tcpgateway.connection.ConnectionExecutors;
-import io.tcpgateway.connection.Peer;
 import io.tcpgateway.framing.FrameCodec;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
-/** One configured listener at run time: its settings, its codec, its live peers and its server socket. */
+/**
+ * One configured listener at run time: its settings, its codec, its admission under
+ * {@code max-connections}, its live peers (the only place they are kept; {@link PeerRegistry} reads
+ * them here) and its stats. Its accepting side is an {@link Acceptor}, bound by the listener package.
+ */
 public final class GatewayListener {
 
     /** How long a peer told why it is being closed (ERROR ...) gets to read that before it is cut off. */
@@ -25,13 +28,13 @@ public final class GatewayListener {
     private final long maxStallNanos;
     private final ConnectionExecutors executors;
     private final String connectionIdSuffix;
-    private final Set<Peer> peers = ConcurrentHashMap.newKeySet();
+    private final Map<String, Peer> peers = new ConcurrentHashMap<>();
     private final AtomicInteger admitted = new AtomicInteger();
     private final ListenerStats stats = new ListenerStats();
-    private volatile GatewayServerConnectionFactory connectionFactory;
+    private volatile Acceptor acceptor;
     private volatile boolean draining;
 
-    GatewayListener(ListenerProperties properties, OutboundProperties outbound, ConnectionExecutors executors,
+    public GatewayListener(ListenerProperties properties, OutboundProperties outbound, ConnectionExecutors executors,
             String connectionIdSuffix) {
         this.properties = properties;
         this.connectionIdSuffix = connectionIdSuffix;
@@ -41,8 +44,8 @@ public final class GatewayListener {
         this.executors = executors;
     }
 
-    void bind(GatewayServerConnectionFactory factory) {
-        this.connectionFactory = factory;
+    public void bind(Acceptor acceptor) {
+        this.acceptor = acceptor;
     }
 
     public String name() {
@@ -60,7 +63,7 @@ public final class GatewayListener {
      */
     public int deliverToAll(byte[] wireFrame) {
         int delivered = 0;
-        for (Peer peer : peers) {
+        for (Peer peer : peers.values()) {
             delivered += peer.send(wireFrame) ? 1 : 0;
         }
         return delivered;
@@ -97,13 +100,13 @@ public final class GatewayListener {
 
     /** The port actually bound (differs from the configured one when that is 0); 0 until listening. */
     public int boundPort() {
-        GatewayServerConnectionFactory factory = connectionFactory;
-        return (factory != null && factory.isListening()) ? factory.getPort() : 0;
+        Acceptor current = acceptor;
+        return (current != null && current.isListening()) ? current.boundPort() : 0;
     }
 
     public boolean isRunning() {
-        GatewayServerConnectionFactory factory = connectionFactory;
-        return factory != null && factory.isListening();
+        Acceptor current = acceptor;
+        return current != null && current.isListening();
     }
 
     /** True once the shutdown drain has stopped this listener accepting. */
@@ -112,31 +115,36 @@ public final class GatewayListener {
     }
 
     /** True once the accept loop has ended, e.g. because the port could not be bound. */
-    boolean acceptLoopEnded() {
-        GatewayServerConnectionFactory factory = connectionFactory;
-        return factory != null && factory.acceptLoopEnded();
+    public boolean acceptLoopEnded() {
+        Acceptor current = acceptor;
+        return current != null && current.acceptLoopEnded();
     }
 
     /** Stops accepting new connections; open ones are untouched. */
     public void stopAccepting() {
         draining = true;
-        GatewayServerConnectionFactory factory = connectionFactory;
-        if (factory != null) {
-            factory.stopAccepting();
+        Acceptor current = acceptor;
+        if (current != null) {
+            current.stopAccepting();
         }
     }
 
     /** The live, admitted peers; a view, cheap to iterate on every broadcast. */
     public Collection<Peer> peers() {
-        return Collections.unmodifiableSet(peers);
+        return Collections.unmodifiableCollection(peers.values());
+    }
+
+    /** One live peer of this listener by id, or null. */
+    public @Nullable Peer peer(String id) {
+        return peers.get(id);
     }
 
     public ListenerStats stats() {
         return stats;
     }
 
-    /** Takes one of the {@code max-connections} slots; false when the listener is full. */
-    public boolean tryAdmit() {
+    /** Takes one of the {@code max-connections} slots and makes the peer live; false when the listener is full. */
+    boolean admit(Peer peer) {
         int current;
         do {
             current = admitted.get();
@@ -145,18 +153,17 @@ public final class GatewayListener {
             }
         }
         while (!admitted.compareAndSet(current, current + 1));
+        peer.admit();
+        peers.put(peer.id(), peer);
         return true;
     }
 
-    /** Called by the registry when an admitted peer opens. */
-    public void attach(Peer peer) {
-        peers.add(peer);
-    }
-
-    /** Called by the registry when an admitted peer closes: frees its slot. */
-    public void detach(Peer peer) {
-        if (peers.remove(peer)) {
+    /** The peer closed: frees its slot; false when it was not live (never admitted, or released already). */
+    boolean release(Peer peer) {
+        if (peers.remove(peer.id(), peer)) {
             admitted.decrementAndGet();
+            return true;
         }
+        return false;
     }
 }

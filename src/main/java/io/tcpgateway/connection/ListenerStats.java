@@ -1,4 +1,4 @@
-package io.tcpgateway.listener;
+package io.tcpgateway.connection;
 
 import io.tcpgateway.connection.CloseReason;
 import java.util.EnumMap;
