@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.data.redis.connection.RedisConnection;
@@ -54,7 +56,7 @@ final class ClusterSubscription implements SmartLifecycle {
     }
 
     private void subscribeUntilItWorks() {
-        Duration wait = FIRST_RETRY;
+        BackOffExecution backOff = backOff().start();
         boolean warned = false;
         while (running) {
             try {
@@ -70,13 +72,19 @@ final class ClusterSubscription implements SmartLifecycle {
                 }
             }
             try {
-                Thread.sleep(wait);
+                Thread.sleep(backOff.nextBackOff());
             }
             catch (InterruptedException stopping) {
                 return;
             }
-            wait = (wait.multipliedBy(2).compareTo(LONGEST_RETRY) > 0) ? LONGEST_RETRY : wait.multipliedBy(2);
         }
+    }
+
+    /** 0.5 s, doubling up to 5 s, for as long as it takes. */
+    private static ExponentialBackOff backOff() {
+        ExponentialBackOff backOff = new ExponentialBackOff(FIRST_RETRY.toMillis(), 2.0);
+        backOff.setMaxInterval(LONGEST_RETRY.toMillis());
+        return backOff;
     }
 
     private void subscribe() {
