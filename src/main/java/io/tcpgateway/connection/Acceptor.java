@@ -13,9 +13,6 @@ public interface Acceptor {
     /** The port actually bound (differs from the configured one when that is 0). */
     int boundPort();
 
-    /** True once the accept loop has ended, e.g. because the port could not be bound. */
-    boolean acceptLoopEnded();
-
     /** Stops accepting new connections; open ones are untouched. */
     void stopAccepting();
 }

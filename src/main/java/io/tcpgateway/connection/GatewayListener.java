@@ -114,12 +114,6 @@ public final class GatewayListener {
         return draining;
     }
 
-    /** True once the accept loop has ended, e.g. because the port could not be bound. */
-    public boolean acceptLoopEnded() {
-        Acceptor current = acceptor;
-        return current != null && current.acceptLoopEnded();
-    }
-
     /** Stops accepting new connections; open ones are untouched. */
     public void stopAccepting() {
         draining = true;

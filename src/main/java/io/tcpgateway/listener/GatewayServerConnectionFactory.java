@@ -35,14 +35,13 @@ final class GatewayServerConnectionFactory extends TcpNetServerConnectionFactory
         return socket;
     }
 
-    @Override
-    public int boundPort() {
-        return getPort();
+    String listenerName() {
+        return listener.name();
     }
 
     @Override
-    public boolean acceptLoopEnded() {
-        return !isActive();
+    public int boundPort() {
+        return getPort();
     }
 
     @Override

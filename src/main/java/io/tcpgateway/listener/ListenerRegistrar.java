@@ -12,8 +12,12 @@ import io.tcpgateway.connection.SocketLayer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.TimeoutException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tcpgateway.metrics.ListenerMetrics;
 import org.jspecify.annotations.Nullable;
@@ -23,7 +27,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.integration.ip.event.IpIntegrationEvent;
+import org.springframework.integration.ip.tcp.connection.TcpConnectionServerExceptionEvent;
+import org.springframework.integration.ip.tcp.connection.TcpConnectionServerListeningEvent;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.integration.dsl.IntegrationFlowBuilder;
@@ -46,7 +54,7 @@ import org.springframework.stereotype.Component;
  * listener is bound and fails, naming the listener, when one cannot bind.
  */
 @Component
-public class ListenerRegistrar implements SmartLifecycle {
+public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<IpIntegrationEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(ListenerRegistrar.class);
     private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
@@ -61,6 +69,8 @@ public class ListenerRegistrar implements SmartLifecycle {
     private final ObjectProvider<BroadcastRelay> relay;
     private final PeerRegistry registry;
     private final List<GatewayListener> listeners = new CopyOnWriteArrayList<>();
+    /** Per listener name: completed by the factory's listening event, or failed by its exception event. */
+    private final Map<String, CompletableFuture<Void>> binding = new ConcurrentHashMap<>();
     private volatile boolean running;
 
     public ListenerRegistrar(GatewayProperties properties, IntegrationFlowContext flowContext,
@@ -104,6 +114,7 @@ public class ListenerRegistrar implements SmartLifecycle {
     }
 
     private GatewayListener register(ListenerProperties config, int index) {
+        binding.put(config.name(), new CompletableFuture<>());
         GatewayListener listener = new GatewayListener(config, properties.outbound(),
                 executors, properties.cluster().connectionIdSuffix());
         SslBundle bundle = config.tls() ? TlsSocketFactories.bundleFor(config, index, sslBundles) : null;
@@ -157,16 +168,41 @@ public class ListenerRegistrar implements SmartLifecycle {
         return factory;
     }
 
-    private static void awaitBound(GatewayListener listener, int index) {
-        long deadline = System.nanoTime() + BIND_TIMEOUT.toNanos();
-        while (!listener.isRunning()) {
-            if (System.nanoTime() > deadline || listener.acceptLoopEnded()) {
-                ListenerProperties config = listener.properties();
-                throw new InvalidGatewayConfigurationException("gateway.listeners[" + index + "].port",
-                        config.port(), "listener '" + config.name() + "' could not listen on "
-                                + config.bindAddress() + ":" + config.port() + " (in use or not permitted; see the log)");
+    /**
+     * Waits for Spring Integration's listening event of this listener's factory, or its server
+     * exception event (the port in use, say), and fails start-up naming the listener on the latter.
+     */
+    private void awaitBound(GatewayListener listener, int index) {
+        CompletableFuture<Void> bound = binding.get(listener.name());
+        try {
+            bound.get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (ExecutionException | TimeoutException failed) {
+            ListenerProperties config = listener.properties();
+            throw new InvalidGatewayConfigurationException("gateway.listeners[" + index + "].port",
+                    config.port(), "listener '" + config.name() + "' could not listen on "
+                            + config.bindAddress() + ":" + config.port() + " (in use or not permitted; see the log)");
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listener '" + listener.name() + "' was binding", ex);
+        }
+    }
+
+    /** Completes the binding of the listener whose factory published the event. */
+    @Override
+    public void onApplicationEvent(IpIntegrationEvent event) {
+        if (event.getSource() instanceof GatewayServerConnectionFactory factory) {
+            CompletableFuture<Void> bound = binding.get(factory.listenerName());
+            if (bound == null) {
+                return;
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            if (event instanceof TcpConnectionServerListeningEvent) {
+                bound.complete(null);
+            }
+            else if (event instanceof TcpConnectionServerExceptionEvent failure) {
+                bound.completeExceptionally(failure.getCause());
+            }
         }
     }
 
