@@ -3,32 +3,30 @@ package io.tcpgateway.admin;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One admin operation as it can travel between pods: on a connection ({@code id}) or a broadcast.
- *
- * @param operation what to do
- * @param id the connection, for {@link Operation#GET}, {@link Operation#KICK} and {@link Operation#SEND}
- * @param message the frame's text, for {@link Operation#SEND} and {@link Operation#BROADCAST}
- * @param listener the listener a broadcast is limited to; null for all
+ * One admin operation, as an endpoint asks it and as it travels to another pod: on one connection
+ * ({@link OnConnection}) or a broadcast.
  */
-public record AdminCall(Operation operation, @Nullable String id, @Nullable String message, @Nullable String listener) {
+public sealed interface AdminCall {
 
-    public enum Operation {
-        GET, KICK, SEND, BROADCAST
+    /** A call on one connection: run by the pod the connection lives on. */
+    sealed interface OnConnection extends AdminCall {
+
+        String id();
     }
 
-    static AdminCall get(String id) {
-        return new AdminCall(Operation.GET, id, null, null);
+    /** The connection, open or recently closed. */
+    record Get(String id) implements OnConnection {
     }
 
-    static AdminCall kick(String id) {
-        return new AdminCall(Operation.KICK, id, null, null);
+    /** Close it with reason {@code kicked}. */
+    record Kick(String id) implements OnConnection {
     }
 
-    static AdminCall send(String id, String message) {
-        return new AdminCall(Operation.SEND, id, message, null);
+    /** Send it {@code message} as one frame. */
+    record Send(String id, String message) implements OnConnection {
     }
 
-    static AdminCall broadcast(String message, @Nullable String listener) {
-        return new AdminCall(Operation.BROADCAST, null, message, listener);
+    /** One frame to every open connection of {@code listener}, or of all listeners when null. */
+    record Broadcast(String message, @Nullable String listener) implements AdminCall {
     }
 }

@@ -1,6 +1,7 @@
 package io.tcpgateway.admin;
 
-import io.tcpgateway.admin.LocalAdmin.Delivered;
+import io.tcpgateway.admin.AdminCall.Broadcast;
+import io.tcpgateway.admin.AdminResult.Delivered;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
@@ -30,16 +31,19 @@ public class BroadcastEndpoint {
     @WriteOperation
     public WebEndpointResponse<Object> broadcast(@Nullable String message, @Nullable String listener) {
         if (message == null) {
-            return ApiErrors.badRequest("the JSON body must have a \"message\"");
+            return AdminResponses.of(AdminResult.missingMessage());
         }
-        AdminCall call = AdminCall.broadcast(message, listener);
-        WebEndpointResponse<Object> here = local.execute(call);
+        return AdminResponses.of(everywhere(new Broadcast(message, listener)));
+    }
+
+    private AdminResult everywhere(Broadcast call) {
+        AdminResult here = local.execute(call);
         RemoteAdmin cluster = remote.getIfAvailable();
-        if (cluster == null || !(here.getBody() instanceof Delivered delivered)) {
-            return here; // a single pod, or refused (400) before anything was sent
+        if (cluster == null || !(here instanceof Delivered delivered)) {
+            return here; // a single pod, or refused before anything was sent
         }
         List<Delivered> others = cluster.broadcastToOthers(call);
         int total = delivered.delivered() + others.stream().mapToInt(Delivered::delivered).sum();
-        return new WebEndpointResponse<>(new Delivered(total, 1 + others.size()));
+        return new Delivered(total, 1 + others.size());
     }
 }

@@ -1,23 +1,30 @@
 package io.tcpgateway.admin;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tcpgateway.admin.AdminCall.Broadcast;
+import io.tcpgateway.admin.AdminCall.Get;
+import io.tcpgateway.admin.AdminCall.Kick;
+import io.tcpgateway.admin.AdminCall.Send;
+import io.tcpgateway.admin.AdminResult.BadRequest;
+import io.tcpgateway.admin.AdminResult.Delivered;
+import io.tcpgateway.admin.AdminResult.Done;
+import io.tcpgateway.admin.AdminResult.Found;
+import io.tcpgateway.admin.AdminResult.NotFound;
+import io.tcpgateway.admin.AdminResult.Page;
 import io.tcpgateway.connection.CloseReason;
+import io.tcpgateway.connection.GatewayListener;
 import io.tcpgateway.connection.Peer;
 import io.tcpgateway.connection.PeerRegistry;
-import io.tcpgateway.connection.GatewayListener;
 import io.tcpgateway.listener.ListenerRegistrar;
 import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
-import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.stereotype.Component;
 
 /**
  * The admin operations on this pod's own connections: what an endpoint runs for a connection that
- * lives here, and what this pod runs when another pod forwards a call to it. Answers are the HTTP
- * answers of CONTRACT section 6 (status and JSON body).
+ * lives here, and what this pod runs when another pod forwards a call to it.
  */
 @Component
 public class LocalAdmin {
@@ -30,93 +37,100 @@ public class LocalAdmin {
         this.listeners = listeners;
     }
 
-    public WebEndpointResponse<Object> execute(AdminCall call) {
-        String id = Objects.requireNonNullElse(call.id(), "");
-        return switch (call.operation()) {
-            case GET -> get(id);
-            case KICK -> kick(id);
-            case SEND -> send(id, Objects.requireNonNullElse(call.message(), ""));
-            case BROADCAST -> broadcast(Objects.requireNonNullElse(call.message(), ""), call.listener());
+    public AdminResult execute(AdminCall call) {
+        return switch (call) {
+            case Get get -> get(get.id());
+            case Kick kick -> kick(kick.id());
+            case Send send -> send(send.id(), send.message());
+            case Broadcast broadcast -> broadcast(broadcast.message(), broadcast.listener());
         };
     }
 
-    /** An open connection, or a recently closed one (with its reason); 404 when unknown. */
-    WebEndpointResponse<Object> get(String id) {
+    /**
+     * A page of this pod's open connections (or of its closed history), newest first.
+     *
+     * @param listener only this listener's; null for all
+     * @param closed the closed history instead of the open connections
+     */
+    AdminResult list(@Nullable String listener, boolean closed, int limit, int offset) {
+        if (limit < 0 || offset < 0) {
+            return new BadRequest("limit and offset must not be negative");
+        }
+        if (listener != null && listeners.listener(listener) == null) {
+            return AdminResult.unknownListener(listener, listenerNames());
+        }
+        List<ConnectionDescriptor> matching = closed
+                ? registry.closed().stream() // the history is newest first already
+                        .filter((peer) -> listener == null || peer.listener().equals(listener))
+                        .map(ConnectionDescriptor::of).toList()
+                : registry.all().stream()
+                        .filter((peer) -> listener == null || peer.listener().name().equals(listener))
+                        .sorted(Comparator.comparingLong(Peer::sequence).reversed())
+                        .map(ConnectionDescriptor::of).toList();
+        return new Page(matching.size(), matching.stream().skip(offset).limit(limit).toList());
+    }
+
+    private AdminResult get(String id) {
         Optional<Peer> open = registry.find(id);
         if (open.isPresent()) {
-            return new WebEndpointResponse<>(ConnectionDescriptor.of(open.get()));
+            return new Found(ConnectionDescriptor.of(open.get()));
         }
         return registry.closed().stream().filter((peer) -> peer.id().equals(id)).findFirst()
-                .<WebEndpointResponse<Object>>map((closed) -> new WebEndpointResponse<>(ConnectionDescriptor.of(closed)))
-                .orElseGet(() -> unknown(id));
+                .<AdminResult>map((closed) -> new Found(ConnectionDescriptor.of(closed)))
+                .orElseGet(() -> AdminResult.noConnection(id));
     }
 
-    WebEndpointResponse<Object> kick(String id) {
+    private AdminResult kick(String id) {
         Optional<Peer> peer = registry.find(id);
         if (peer.isEmpty()) {
-            return unknown(id);
+            return AdminResult.noConnection(id);
         }
         peer.get().closeSaying(CloseReason.KICKED);
-        return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NO_CONTENT);
+        return new Done();
     }
 
-    WebEndpointResponse<Object> send(String id, String message) {
+    private AdminResult send(String id, String message) {
         Optional<Peer> peer = registry.find(id);
         if (peer.isEmpty()) {
-            return unknown(id);
+            return AdminResult.noConnection(id);
         }
         byte[] payload = message.getBytes(StandardCharsets.UTF_8);
         String problem = peer.get().listener().codec().cannotCarry(payload);
         if (problem != null) {
-            return ApiErrors.badRequest("message cannot be sent to " + id + ": " + problem);
+            return new BadRequest("message cannot be sent to " + id + ": " + problem);
         }
         if (!peer.get().sendPayload(payload)) {
-            return ApiErrors.notFound("connection '" + id + "' is closing");
+            return new NotFound("connection '" + id + "' is closing");
         }
-        return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NO_CONTENT);
+        return new Done();
     }
 
-    /** One frame to every open connection of one listener, or of all; 400 when it cannot be sent. */
-    WebEndpointResponse<Object> broadcast(String message, @Nullable String listener) {
+    private AdminResult broadcast(String message, @Nullable String listener) {
         List<GatewayListener> targets;
         if (listener == null) {
             targets = listeners.listeners();
         }
-        else if (listeners.listener(listener) != null) {
-            targets = List.of(listeners.listener(listener));
+        else if (listeners.listener(listener) instanceof GatewayListener named) {
+            targets = List.of(named);
         }
         else {
-            return ApiErrors.badRequest("unknown listener '" + listener + "'; known: " + listenerNames());
+            return AdminResult.unknownListener(listener, listenerNames());
         }
         byte[] payload = message.getBytes(StandardCharsets.UTF_8);
         for (GatewayListener target : targets) {
             String problem = target.codec().cannotCarry(payload);
             if (problem != null) {
-                return ApiErrors.badRequest("message cannot be sent on listener " + target.name() + ": " + problem);
+                return new BadRequest("message cannot be sent on listener " + target.name() + ": " + problem);
             }
         }
         int delivered = 0;
         for (GatewayListener target : targets) {
             delivered += target.deliverToAll(target.codec().encode(payload));
         }
-        return new WebEndpointResponse<>(new Delivered(delivered, null));
+        return new Delivered(delivered, null);
     }
 
-    List<String> listenerNames() {
+    private List<String> listenerNames() {
         return listeners.listeners().stream().map(GatewayListener::name).toList();
-    }
-
-    static WebEndpointResponse<Object> unknown(String id) {
-        return ApiErrors.notFound("no connection '" + id + "'");
-    }
-
-    /**
-     * {@code {"delivered":N}}, plus {@code "nodes"} (how many pods took it) in a cluster.
-     *
-     * @param delivered the connections the frame was queued to
-     * @param nodes the pods that took it; null (left out) on a single pod
-     */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Delivered(int delivered, @Nullable Integer nodes) {
     }
 }

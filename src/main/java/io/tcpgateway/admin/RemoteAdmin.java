@@ -1,7 +1,9 @@
 package io.tcpgateway.admin;
 
+import io.tcpgateway.admin.AdminCall.Broadcast;
+import io.tcpgateway.admin.AdminCall.OnConnection;
+import io.tcpgateway.admin.AdminResult.Delivered;
 import java.util.List;
-import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
  * Admin calls that reach other pods (present only when {@code gateway.cluster.enabled}): a call on a
@@ -12,12 +14,16 @@ public interface RemoteAdmin {
     /** This pod's node id: connection ids ending in it are handled here. */
     String nodeId();
 
-    /** Runs a connection call on the pod that holds the connection and answers what that pod answered. */
-    WebEndpointResponse<Object> forward(String node, AdminCall call);
+    /**
+     * Runs a connection call on the pod that holds the connection: what that pod answered, or
+     * {@link AdminResult.NotFound} (no such pod), {@link AdminResult.TimedOut} or
+     * {@link AdminResult.Unavailable} (the cluster cannot be reached).
+     */
+    AdminResult forward(String node, OnConnection call);
 
     /**
      * Runs a broadcast on every other pod; the answers that came back within the request timeout, one
      * per pod that took it.
      */
-    List<LocalAdmin.Delivered> broadcastToOthers(AdminCall call);
+    List<Delivered> broadcastToOthers(Broadcast call);
 }

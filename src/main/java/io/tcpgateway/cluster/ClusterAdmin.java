@@ -1,15 +1,16 @@
 package io.tcpgateway.cluster;
 
 import io.tcpgateway.admin.AdminCall;
-import io.tcpgateway.admin.ApiErrors;
+import io.tcpgateway.admin.AdminCall.Broadcast;
+import io.tcpgateway.admin.AdminCall.OnConnection;
+import io.tcpgateway.admin.AdminResult;
+import io.tcpgateway.admin.AdminResult.Delivered;
 import io.tcpgateway.admin.LocalAdmin;
-import io.tcpgateway.admin.LocalAdmin.Delivered;
 import io.tcpgateway.admin.RemoteAdmin;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,21 +19,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Admin calls between pods, request/reply over Redis pub/sub. A request goes to one pod's channel
  * (a connection call) or to every pod's (a broadcast); {@code PUBLISH} answers how many pods are
  * subscribed, which is how many answers to wait for (at most {@code gateway.cluster.request-timeout}).
- * No subscriber means no such pod: 404. Each answer is the HTTP answer the other pod's
- * {@link LocalAdmin} gave (status and JSON body), sent back on the asking pod's reply channel.
+ * No subscriber means no such pod. Each answer is the {@link AdminResult} the other pod's
+ * {@link LocalAdmin} gave, sent back on the asking pod's reply channel.
  */
 final class ClusterAdmin implements RemoteAdmin, DisposableBean {
 
@@ -52,7 +50,7 @@ final class ClusterAdmin implements RemoteAdmin, DisposableBean {
     ClusterAdmin(StringRedisTemplate redis, JsonMapper json, ClusterChannels channels, Duration timeout,
             LocalAdmin local) {
         this.redis = redis;
-        this.json = json;
+        this.json = AdminWire.mapper(json);
         this.channels = channels;
         this.timeout = timeout;
         this.local = local;
@@ -62,8 +60,8 @@ final class ClusterAdmin implements RemoteAdmin, DisposableBean {
     record Request(String requestId, String from, AdminCall call) {
     }
 
-    /** An answer: the other pod's HTTP status and JSON body (null for 204). */
-    record Reply(String requestId, String from, int status, @Nullable JsonNode body) {
+    /** An answer: what the call came to on the other pod. */
+    record Reply(String requestId, String from, AdminResult result) {
     }
 
     @Override
@@ -72,29 +70,28 @@ final class ClusterAdmin implements RemoteAdmin, DisposableBean {
     }
 
     @Override
-    public WebEndpointResponse<Object> forward(String node, AdminCall call) {
-        String id = Objects.requireNonNull(call.id());
+    public AdminResult forward(String node, OnConnection call) {
+        String id = call.id();
         String requestId = UUID.randomUUID().toString();
         BlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
         pending.put(requestId, replies);
         try {
             long pods = publish(channels.adminFor(node), new Request(requestId, nodeId(), call));
             if (pods == 0) {
-                return ApiErrors.of(404, "Not Found", "no connection '" + id + "': no pod '" + node + "' in the cluster");
+                return new AdminResult.NotFound("no connection '" + id + "': no pod '" + node + "' in the cluster");
             }
             Reply reply = replies.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (reply == null) {
-                return ApiErrors.of(504, "Gateway Timeout", "pod '" + node + "' did not answer within " + timeout.toMillis() + " ms");
+                return new AdminResult.TimedOut("pod '" + node + "' did not answer within " + timeout.toMillis() + " ms");
             }
-            return (reply.body() == null || reply.body().isNull()) ? new WebEndpointResponse<>(reply.status())
-                    : new WebEndpointResponse<>(reply.body(), reply.status());
+            return reply.result();
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            return ApiErrors.of(503, "Service Unavailable", "interrupted while waiting for pod '" + node + "'");
+            return new AdminResult.Unavailable("interrupted while waiting for pod '" + node + "'");
         }
         catch (RuntimeException redisFailure) {
-            return ApiErrors.of(503, "Service Unavailable", "connection '" + id + "' lives on pod '" + node
+            return new AdminResult.Unavailable("connection '" + id + "' lives on pod '" + node
                     + "', which cannot be reached: the cluster is unavailable (" + ClusterFrames.rootMessage(redisFailure) + ")");
         }
         finally {
@@ -103,7 +100,7 @@ final class ClusterAdmin implements RemoteAdmin, DisposableBean {
     }
 
     @Override
-    public List<Delivered> broadcastToOthers(AdminCall call) {
+    public List<Delivered> broadcastToOthers(Broadcast call) {
         String requestId = UUID.randomUUID().toString();
         BlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
         pending.put(requestId, replies);
@@ -116,8 +113,8 @@ final class ClusterAdmin implements RemoteAdmin, DisposableBean {
                 if (reply == null) {
                     break;
                 }
-                if (reply.status() == 200 && reply.body() != null) {
-                    answers.add(new Delivered(reply.body().path("delivered").asInt(), null));
+                if (reply.result() instanceof Delivered delivered) {
+                    answers.add(delivered);
                 }
             }
         }
@@ -162,12 +159,11 @@ final class ClusterAdmin implements RemoteAdmin, DisposableBean {
 
     private void answer(Request request) {
         try {
-            WebEndpointResponse<Object> answer = local.execute(request.call());
-            JsonNode body = (answer.getBody() == null) ? null : json.valueToTree(answer.getBody());
-            publish(channels.repliesFor(request.from()), new Reply(request.requestId(), nodeId(), answer.getStatus(), body));
+            AdminResult result = local.execute(request.call());
+            publish(channels.repliesFor(request.from()), new Reply(request.requestId(), nodeId(), result));
         }
         catch (RuntimeException ex) {
-            log.warn("Cluster: could not answer {} from pod {}: {}", request.call().operation(), request.from(),
+            log.warn("Cluster: could not answer {} from pod {}: {}", request.call().getClass().getSimpleName(), request.from(),
                     ClusterFrames.rootMessage(ex));
         }
     }
