@@ -1,12 +1,12 @@
 package io.tcpgateway.cluster;
 
-import java.nio.charset.StandardCharsets;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.data.redis.connection.RedisConnection;
@@ -16,6 +16,9 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * The {@code cluster} health component: UP while Redis answers and this pod's subscription is live,
  * with this pod's node id and how many pods are subscribed; DOWN (with the reason) otherwise. It is
  * in neither the liveness nor the readiness group: a pod without Redis still serves its own peers.
+ * Not an {@code AbstractHealthIndicator}: that one logs a warning with a stack trace at every probe
+ * that fails, which while Redis is away would be one per probe period; the outage is logged once, by
+ * {@link ClusterSubscription} and {@link ClusterFrames}, and the reason is in this component's details.
  */
 final class ClusterHealthIndicator implements HealthIndicator {
 

@@ -80,7 +80,11 @@ final class ClusterSubscription implements SmartLifecycle {
         }
     }
 
-    /** 0.5 s, doubling up to 5 s, for as long as it takes. */
+    /**
+     * 0.5 s, doubling up to 5 s, for as long as it takes. Not Spring's {@code RetryTemplate}: it keeps
+     * every failed attempt's exception until it succeeds or gives up, which for a retry that lasts as
+     * long as Redis is away (days, possibly) is a slow leak.
+     */
     private static ExponentialBackOff backOff() {
         ExponentialBackOff backOff = new ExponentialBackOff(FIRST_RETRY.toMillis(), 2.0);
         backOff.setMaxInterval(LONGEST_RETRY.toMillis());

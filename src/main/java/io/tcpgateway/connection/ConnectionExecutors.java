@@ -1,19 +1,23 @@
 package io.tcpgateway.connection;
 
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ScheduledExecutorService;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
  * The threads connections share: virtual threads that drain outbound queues (one at a time per
- * connection, only while it has something to write) and one timer that enforces close deadlines.
+ * connection, only while it has something to write) and the gateway's one scheduler (close
+ * deadlines, the heartbeat).
  */
 @Component
 public class ConnectionExecutors implements DisposableBean {
+
+    /** The bean name of the gateway's scheduler. */
+    public static final String GATEWAY_SCHEDULER = "gatewayScheduler";
 
     /**
      * A new virtual thread per writer run. Not a ThreadPerTaskExecutor: its bookkeeping of live threads
@@ -29,20 +33,22 @@ public class ConnectionExecutors implements DisposableBean {
         writerThreads.newThread(task).start();
     };
 
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("tcp-close-timer").daemon(true).factory());
+    private final TaskScheduler scheduler;
+
+    public ConnectionExecutors(@Qualifier(GATEWAY_SCHEDULER) TaskScheduler scheduler) {
+        this.scheduler = scheduler;
+    }
 
     public Executor writers() {
         return writers;
     }
 
-    public ScheduledExecutorService timer() {
-        return timer;
+    public TaskScheduler scheduler() {
+        return scheduler;
     }
 
     @Override
     public void destroy() {
-        timer.shutdownNow();
         closed = true;
     }
 }

@@ -1,11 +1,11 @@
 package io.tcpgateway.connection;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.time.Instant;
 import org.jspecify.annotations.Nullable;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
  * One client connection as the rest of the gateway sees it: identity, times, counters and its
@@ -111,7 +111,8 @@ public final class Peer {
             return;
         }
         outbound.offerLast(listener.codec().encode(payload));
-        listener.executors().timer().schedule(connection::close, Math.max(1, linger.toMillis()), TimeUnit.MILLISECONDS);
+        TaskScheduler scheduler = listener.executors().scheduler();
+        scheduler.schedule(connection::close, scheduler.getClock().instant().plus(linger));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.tcpgateway.heartbeat;
 
 import io.tcpgateway.config.HeartbeatProperties;
 import io.tcpgateway.connection.CloseReason;
+import io.tcpgateway.connection.ConnectionExecutors;
 import io.tcpgateway.connection.Peer;
 import io.tcpgateway.connection.PeerRegistry;
 import io.tcpgateway.config.GatewayProperties;
@@ -39,7 +40,7 @@ public class HeartbeatTask implements SmartLifecycle {
     private final Duration period;
     private volatile ScheduledFuture<?> scan;
 
-    public HeartbeatTask(PeerRegistry registry, @Qualifier(SchedulerConfiguration.GATEWAY_SCHEDULER) TaskScheduler scheduler,
+    public HeartbeatTask(PeerRegistry registry, @Qualifier(ConnectionExecutors.GATEWAY_SCHEDULER) TaskScheduler scheduler,
             GatewayProperties properties) {
         HeartbeatProperties heartbeat = properties.heartbeat();
         this.registry = registry;
@@ -51,7 +52,7 @@ public class HeartbeatTask implements SmartLifecycle {
     }
 
     void scan() {
-        long now = System.currentTimeMillis();
+        long now = scheduler.getClock().millis();
         for (Peer peer : registry.all()) {
             if (peer.closeReason() != null) {
                 continue;
