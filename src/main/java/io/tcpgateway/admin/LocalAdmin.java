@@ -99,7 +99,7 @@ public class LocalAdmin {
         if (problem != null) {
             return new BadRequest("message cannot be sent to " + id + ": " + problem);
         }
-        if (!peer.get().sendPayload(payload)) {
+        if (!peer.get().listener().sendTo(peer.get(), payload)) {
             return new NotFound("connection '" + id + "' is closing");
         }
         return new Done();

@@ -185,14 +185,21 @@ public final class GatewayConnection extends TcpNetConnection {
     }
 
     /**
-     * Whatever sends through the connection itself (an outbound adapter, say) only queues: no socket
-     * write ever happens on the caller's thread.
+     * What the outbound adapter calls: the frame is only queued, so no socket write ever happens on the
+     * caller's thread. A message that came from a peer (it carries {@link Peer#HEADER}: an echo) is
+     * queued in that peer's read burst, so its writer starts when the burst has been handled. A frame
+     * refused because the peer is closing is dropped quietly, as with every other send.
      */
     @Override
     public void send(Message<?> message) {
         Object payload = message.getPayload();
         byte[] bytes = (payload instanceof byte[] raw) ? raw : payload.toString().getBytes(StandardCharsets.UTF_8);
-        peer.sendPayload(bytes);
+        if (message.getHeaders().get(Peer.HEADER) instanceof Peer sender) {
+            peer.sendPayload(bytes, sender);
+        }
+        else {
+            peer.sendPayload(bytes);
+        }
     }
 
     @Override

@@ -11,6 +11,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
+import org.springframework.integration.ip.IpHeaders;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.MessagingException;
+import org.springframework.messaging.support.GenericMessage;
 
 /**
  * One configured listener at run time: its settings, its codec, its admission under
@@ -32,6 +36,7 @@ public final class GatewayListener {
     private final AtomicInteger admitted = new AtomicInteger();
     private final ListenerStats stats = new ListenerStats();
     private volatile Acceptor acceptor;
+    private volatile MessageChannel toOne;
     private volatile boolean draining;
 
     public GatewayListener(ListenerProperties properties, OutboundProperties outbound, ConnectionExecutors executors,
@@ -46,6 +51,30 @@ public final class GatewayListener {
 
     public void bind(Acceptor acceptor) {
         this.acceptor = acceptor;
+    }
+
+    /**
+     * The channel to this listener's outbound adapter, which sends a message to the one connection its
+     * {@code ip_connectionId} header names (echo replies end there too).
+     */
+    public void bindOutbound(MessageChannel toOne) {
+        this.toOne = toOne;
+    }
+
+    /**
+     * Sends one frame to one peer through the outbound adapter; never blocks (the adapter's send only
+     * queues). False when the peer is closing or gone.
+     */
+    public boolean sendTo(Peer peer, byte[] payload) {
+        if (peer.closeReason() != null) {
+            return false;
+        }
+        try {
+            return toOne.send(new GenericMessage<>(payload, Map.of(IpHeaders.CONNECTION_ID, peer.connectionId())));
+        }
+        catch (MessagingException gone) { // closed meanwhile: the adapter no longer knows the connection
+            return false;
+        }
     }
 
     public String name() {

@@ -14,6 +14,9 @@ import org.springframework.scheduling.TaskScheduler;
  */
 public final class Peer {
 
+    /** The message header that carries the peer a frame came from (so nothing looks it up by id). */
+    public static final String HEADER = "gateway_peer";
+
     private static final VarHandle CLOSE_REASON;
 
     static {
@@ -198,6 +201,15 @@ public final class Peer {
 
     GatewayConnection connection() {
         return connection;
+    }
+
+    OutboundQueue outboundQueue() {
+        return outbound;
+    }
+
+    /** Spring Integration's id of the connection, as in the {@code ip_connectionId} header. */
+    public String connectionId() {
+        return connection.getConnectionId();
     }
 
     public String id() {

@@ -32,6 +32,6 @@ final class ControlFrames implements MessageSelector {
     }
 
     static Peer peerOf(Message<?> message) {
-        return (Peer) message.getHeaders().get(GatewayMessageMapper.PEER_HEADER);
+        return (Peer) message.getHeaders().get(Peer.HEADER);
     }
 }

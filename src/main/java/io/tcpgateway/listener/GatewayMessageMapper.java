@@ -21,8 +21,6 @@ import org.springframework.messaging.support.GenericMessage;
  */
 final class GatewayMessageMapper extends TcpMessageMapper {
 
-    static final String PEER_HEADER = "gateway_peer";
-
     @Override
     public @Nullable Message<?> toMessage(TcpConnection connection, @Nullable Map<String, Object> headers) {
         Object payload = connection.getPayload();
@@ -49,7 +47,7 @@ final class GatewayMessageMapper extends TcpMessageMapper {
         FrameHeaders(String connectionId, Peer peer) {
             super(null, ID_VALUE_NONE, -1L);
             getRawHeaders().put(IpHeaders.CONNECTION_ID, connectionId); // filled in place: no Map.of, no copy
-            getRawHeaders().put(PEER_HEADER, peer);
+            getRawHeaders().put(Peer.HEADER, peer);
         }
     }
 }

@@ -33,12 +33,15 @@ import org.springframework.integration.ip.event.IpIntegrationEvent;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionServerExceptionEvent;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionServerListeningEvent;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.integration.channel.DirectChannel;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.integration.dsl.IntegrationFlowBuilder;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
 import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
 import org.springframework.integration.support.management.IntegrationManagement;
 import org.springframework.integration.ip.dsl.Tcp;
+import org.springframework.integration.ip.dsl.TcpInboundChannelAdapterSpec;
+import org.springframework.integration.ip.dsl.TcpOutboundChannelAdapterSpec;
 import org.springframework.messaging.MessageHandler;
 import org.springframework.stereotype.Component;
 
@@ -46,8 +49,9 @@ import org.springframework.stereotype.Component;
  * Builds one server connection factory and one Spring Integration flow per configured listener and
  * registers them with the {@link IntegrationFlowContext}:
  * <pre>
- * Tcp.inboundAdapter ─▶ FrameHandler: control frames (PING/PONG) ─▶ echo: EchoHandler (back to the sender)
- *                                                               └▶ broadcast: BroadcastHandler (every other peer)
+ * Tcp.inboundAdapter ─▶ FrameHandler: PING/PONG answered ─▶ echo: to-one channel
+ *                                                       └▶ broadcast: BroadcastHandler (every other peer)
+ * to-one channel (echo, the admin API's send) ─▶ Tcp.outboundAdapter (the connection in ip_connectionId)
  * </pre>
  * Flows are registered when the context starts (not while beans are still being created), so every
  * event listener is in place before the first client can connect; start-up waits until each
@@ -123,16 +127,31 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
         registry.register(listener);
         meterRegistry.ifAvailable((registry) -> ListenerMetrics.bind(listener, registry));
 
-        MessageHandler mode = (config.mode() == Mode.ECHO) ? new EchoHandler() : new BroadcastHandler(listener,
-                relay.getIfAvailable(() -> BroadcastRelay.NONE));
-        IntegrationFlowBuilder flow = IntegrationFlow
-                .from(Tcp.inboundAdapter(factory).id("listener-" + config.name() + "-inbound"))
-                .handle(new FrameHandler(mode));
+        String flowId = "listener-" + config.name();
+        // Both adapters register with the factory as they are built, so the outbound one knows every
+        // connection from the first. The factory becomes a bean with the main flow; the outbound adapter's
+        // flow starts first (starting the adapter starts the factory) so that an echo always finds it.
+        TcpInboundChannelAdapterSpec inbound = Tcp.inboundAdapter(factory).id(flowId + "-inbound");
+        TcpOutboundChannelAdapterSpec outbound = Tcp.outboundAdapter(factory);
+        DirectChannel toOneChannel = new DirectChannel();
+        MessageHandler mode = (config.mode() == Mode.ECHO) ? toOneChannel::send
+                : new BroadcastHandler(listener, relay.getIfAvailable(() -> BroadcastRelay.NONE));
+        IntegrationFlowBuilder flow = IntegrationFlow.from(inbound).handle(new FrameHandler(mode));
         IntegrationFlowRegistration registration = flowContext.registration(flow.get())
-                .id("listener-" + config.name())
-                .addBean("listener-" + config.name() + "-connection-factory", factory)
+                .id(flowId)
+                .addBean(flowId + "-connection-factory", factory)
+                .autoStartup(false)
                 .register();
+        IntegrationFlowRegistration toOne = flowContext.registration(IntegrationFlow.from(toOneChannel)
+                .handle(outbound, (endpoint) -> endpoint.id(flowId + "-outbound")).get())
+                .id(flowId + "-to-one")
+                .autoStartup(false)
+                .register();
+        withoutPerMessageMetrics(toOne);
         withoutPerMessageMetrics(registration);
+        listener.bindOutbound(toOne.getInputChannel());
+        toOne.start();
+        registration.start();
         return listener;
     }
 

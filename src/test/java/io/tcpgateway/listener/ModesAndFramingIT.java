@@ -12,9 +12,14 @@ import io.tcpgateway.support.Peers;
 import io.tcpgateway.support.TcpTestClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+import org.springframework.integration.endpoint.IntegrationConsumer;
+import org.springframework.integration.ip.tcp.outbound.TcpSendingMessageHandler;
 
 /** CONTRACT section 2 (modes, framing) and section 3's PING/PONG, against a real gateway on ephemeral ports. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -34,6 +39,9 @@ class ModesAndFramingIT {
 
     @Autowired
     PeerRegistry registry;
+
+    @Autowired
+    ApplicationContext context;
 
     int port(String listener) {
         return GatewayPorts.of(registrar, listener);
@@ -78,6 +86,17 @@ class ModesAndFramingIT {
             assertThat(a.readLine()).isEqualTo("just me");
             b.sendLine("PING");
             assertThat(b.readLine()).isEqualTo("PONG");
+        }
+    }
+
+    /** The shape the gateway is built on: echo replies leave through the listener's TCP outbound adapter. */
+    @Test
+    void echoEndsInTheListenersOutboundAdapter() {
+        IntegrationConsumer outbound = context.getBean("listener-echo-outbound", IntegrationConsumer.class);
+        assertThat(outbound.getHandler()).isInstanceOf(TcpSendingMessageHandler.class);
+        try (TcpTestClient client = TcpTestClient.connect(port("echo"))) {
+            client.sendLine("through the adapter");
+            assertThat(client.readLine()).isEqualTo("through the adapter");
         }
     }
 
@@ -197,7 +216,7 @@ class ModesAndFramingIT {
 
     @Test
     void connectionIdsAreUniqueForTheLifeOfTheProcess() {
-        java.util.Set<String> ids = new java.util.HashSet<>();
+        Set<String> ids = new HashSet<>();
         for (int i = 0; i < 50; i++) {
             try (TcpTestClient client = TcpTestClient.connect(port("echo"))) {
                 client.sendLine("id?");

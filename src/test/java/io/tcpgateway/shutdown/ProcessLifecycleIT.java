@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tcpgateway.support.AdminClient;
+import io.tcpgateway.support.GatewayPorts;
 import io.tcpgateway.support.GatewayProcess;
 import io.tcpgateway.support.TcpTestClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,8 +17,6 @@ import org.junit.jupiter.api.Test;
  * non-zero naming the property.
  */
 class ProcessLifecycleIT {
-
-    static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
     void sigtermDrainsEveryPeerWithTheShutdownMessageAndExitsZero() throws Exception {
@@ -67,6 +62,26 @@ class ProcessLifecycleIT {
         }
     }
 
+    /**
+     * A fixed port, as in production: each listener's factory must start exactly once (with port 0 a
+     * second start would bind a second port unnoticed), and start-up logs no exception.
+     */
+    @Test
+    void aListenerOnAFixedPortStartsOnceAndEchoes() throws Exception {
+        int fixed = GatewayPorts.free();
+        try (GatewayProcess gateway = GatewayProcess.start("--gateway.listeners[0].name=echo",
+                "--gateway.listeners[0].port=" + fixed, "--gateway.listeners[0].mode=echo",
+                "--gateway.listeners[1].name=chat", "--gateway.listeners[1].port=0")) {
+            assertThat(gateway.awaitListenerPort("echo")).isEqualTo(fixed);
+            gateway.awaitListenerPort("chat");
+            try (TcpTestClient client = TcpTestClient.connect(fixed)) {
+                client.sendLine("first");
+                assertThat(client.readLine()).isEqualTo("first");
+            }
+            assertThat(gateway.output()).doesNotContain("Exception").doesNotContain(" ERROR ");
+        }
+    }
+
     @Test
     void aBadValueExitsNonZeroNamingTheProperty() {
         try (GatewayProcess gateway = GatewayProcess.start("--gateway.listeners[0].name=chat",
@@ -99,22 +114,19 @@ class ProcessLifecycleIT {
         }
     }
 
-    private static String readinessBody(int port) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
-                .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    private static String readinessBody(int port) {
+        return AdminClient.anonymous(port).get("/actuator/health/readiness").body();
     }
 
-    private static int liveness(int port) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/liveness"))
-                .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    private static int liveness(int port) {
+        return AdminClient.anonymous(port).get("/actuator/health/liveness").status();
     }
 
     private static int readiness(int port) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return AdminClient.anonymous(port).get("/actuator/health/readiness").status();
         }
-        catch (Exception unreachable) {
+        catch (RuntimeException unreachable) {
             return -1;
         }
     }
