@@ -3,6 +3,7 @@ package io.tcpgateway.config;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -40,7 +41,7 @@ public record ClusterProperties(
 
     @Override
     public String nodeId() {
-        return java.util.Objects.requireNonNull(nodeId);
+        return Objects.requireNonNull(nodeId);
     }
 
     private static String hostName() {

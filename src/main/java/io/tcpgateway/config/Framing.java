@@ -1,5 +1,7 @@
 package io.tcpgateway.config;
 
+import java.util.Locale;
+
 /** How frames are delimited on the wire. */
 public enum Framing {
     /** Frames end with LF; a CR right before the LF is dropped (telnet and nc both work). */
@@ -11,6 +13,6 @@ public enum Framing {
 
     /** As written in the configuration and shown by the admin API ({@code broadcast}, {@code length-prefix}). */
     public String configName() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

@@ -4,6 +4,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
@@ -24,19 +25,26 @@ public class ConnectionExecutors implements DisposableBean {
      * (a concurrent set, an add and a remove per run) showed in the echo profile, and nothing here
      * needs to wait for writers to finish (closing the sockets ends them).
      */
-    private final ThreadFactory writerThreads = Thread.ofVirtual().name("tcp-writer").factory();
-    private volatile boolean closed;
-    private final Executor writers = (task) -> {
-        if (closed) {
-            throw new RejectedExecutionException("shutting down");
-        }
-        writerThreads.newThread(task).start();
-    };
+    private static final ThreadFactory writerThreads = Thread.ofVirtual().name("tcp-writer").factory();
 
+    private volatile boolean closed;
+    private final Executor writers;
     private final TaskScheduler scheduler;
 
+    @Autowired
     public ConnectionExecutors(@Qualifier(GATEWAY_SCHEDULER) TaskScheduler scheduler) {
+        this(scheduler, (task) -> writerThreads.newThread(task).start());
+    }
+
+    /** With writers started by {@code startWriter} (tests count them). */
+    ConnectionExecutors(TaskScheduler scheduler, Executor startWriter) {
         this.scheduler = scheduler;
+        this.writers = (task) -> {
+            if (closed) {
+                throw new RejectedExecutionException("shutting down");
+            }
+            startWriter.execute(task);
+        };
     }
 
     public Executor writers() {

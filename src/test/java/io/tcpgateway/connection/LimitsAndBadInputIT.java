@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tcpgateway.listener.ListenerRegistrar;
 import io.tcpgateway.support.GatewayPorts;
+import io.tcpgateway.support.Peers;
 import io.tcpgateway.support.TcpTestClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ class LimitsAndBadInputIT {
                 TcpTestClient offender = TcpTestClient.connect(port("small"))) {
             offender.sendLine("exactly16bytes!!");
             assertThat(offender.readLine()).isEqualTo("exactly16bytes!!");
-            String offenderId = io.tcpgateway.support.Peers.awaitPeer(registry, offender).id();
+            String offenderId = Peers.awaitPeer(registry, offender).id();
             offender.sendRaw("exactly16bytes!!\r\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(offender.readLine()).as("a CR before LF does not count").isEqualTo("exactly16bytes!!");
             offender.sendLine("seventeen bytes!!");

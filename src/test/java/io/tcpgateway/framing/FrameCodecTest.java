@@ -8,6 +8,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 
@@ -55,7 +57,7 @@ class FrameCodecTest {
         for (Framing framing : Framing.values()) {
             FrameCodec codec = FrameCodec.of(framing, 100);
             byte[] wire = codec.encode(bytes("hello"));
-            byte[] cut = java.util.Arrays.copyOf(wire, wire.length - 1);
+            byte[] cut = Arrays.copyOf(wire, wire.length - 1);
             assertThatThrownBy(() -> codec.deserialize(stream(cut))).as(framing.name())
                     .isInstanceOf(IOException.class).isNotInstanceOf(SoftEndOfStreamException.class);
         }
@@ -70,7 +72,7 @@ class FrameCodecTest {
     @Test
     void theReadBufferGrowsForABurstAndShrinksBackOnceTheSocketIsDrained() throws IOException {
         byte[] burst = new byte[40_000];
-        java.util.Arrays.fill(burst, (byte) 'b');
+        Arrays.fill(burst, (byte) 'b');
         FrameCodec codec = FrameCodec.of(Framing.LINE, 100_000);
         ReadBuffer buffer = new ReadBuffer(stream(concat(codec.encode(burst), bytes("one\n"))));
         assertThat(codec.deserialize(buffer)).isEqualTo(burst);
@@ -102,7 +104,7 @@ class FrameCodecTest {
     /** A socket-like stream: each read returns at most what one chunk (one arrival) has left. */
     private static final class ChunkedStream extends InputStream {
 
-        private final java.util.ArrayDeque<ByteArrayInputStream> chunks = new java.util.ArrayDeque<>();
+        private final ArrayDeque<ByteArrayInputStream> chunks = new ArrayDeque<>();
 
         ChunkedStream(byte[]... arrivals) {
             for (byte[] arrival : arrivals) {

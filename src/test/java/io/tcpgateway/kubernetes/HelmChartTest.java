@@ -17,22 +17,21 @@ import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServicePort;
 import io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler;
 import io.tcpgateway.config.GatewayProperties;
-import io.tcpgateway.config.GatewayPropertiesValidator;
 import io.tcpgateway.config.ListenerProperties;
+import io.tcpgateway.support.GatewayConfig;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.boot.origin.OriginTrackedValue;
+import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.io.ByteArrayResource;
-import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
 
 /**
  * The Helm chart, linted and rendered by helm itself (helm-java bundles it as a native library) with
@@ -254,21 +253,21 @@ class HelmChartTest {
     private static Map<String, Object> redisSettings(RenderedChart chart) {
         V1ConfigMap configMap = (V1ConfigMap) KubernetesModel.validate(chart.only("ConfigMap"));
         try {
-            Map<String, Object> settings = new java.util.TreeMap<>();
+            Map<String, Object> settings = new TreeMap<>();
             for (var source : new YamlPropertySourceLoader().load("application.yml",
                     new ByteArrayResource(configMap.getData().get("application.yml").getBytes(StandardCharsets.UTF_8)))) {
-                var enumerable = (org.springframework.core.env.EnumerablePropertySource<?>) source;
+                var enumerable = (EnumerablePropertySource<?>) source;
                 for (String name : enumerable.getPropertyNames()) {
                     if (name.startsWith("spring.data.redis.")) {
                         Object value = enumerable.getProperty(name);
-                        settings.put(name, (value instanceof org.springframework.boot.origin.OriginTrackedValue tracked)
+                        settings.put(name, (value instanceof OriginTrackedValue tracked)
                                 ? tracked.getValue() : value);
                     }
                 }
             }
             return settings;
         }
-        catch (java.io.IOException ex) {
+        catch (IOException ex) {
             throw new AssertionError("application.yml in the ConfigMap does not parse", ex);
         }
     }
@@ -282,17 +281,7 @@ class HelmChartTest {
     private static GatewayProperties bindConfigMap(RenderedChart chart) {
         V1ConfigMap configMap = (V1ConfigMap) KubernetesModel.validate(chart.only("ConfigMap"));
         String yaml = configMap.getData().get("application.yml");
-        try (LocalValidatorFactoryBean jakarta = new LocalValidatorFactoryBean()) {
-            jakarta.afterPropertiesSet();
-            var sources = new YamlPropertySourceLoader().load("application.yml",
-                    new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)));
-            Binder binder = new Binder(ConfigurationPropertySources.from(sources));
-            return binder.bindOrCreate("gateway", Bindable.of(GatewayProperties.class),
-                    new ValidationBindHandler(jakarta, new GatewayPropertiesValidator()));
-        }
-        catch (java.io.IOException ex) {
-            throw new AssertionError("application.yml in the ConfigMap does not parse", ex);
-        }
+        return GatewayConfig.bindYaml(new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static Integer containerPort(V1Container container, String name) {

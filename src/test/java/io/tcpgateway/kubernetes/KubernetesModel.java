@@ -1,6 +1,13 @@
 package io.tcpgateway.kubernetes;
 
 import io.kubernetes.client.openapi.JSON;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
+import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler;
+import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -19,17 +26,17 @@ final class KubernetesModel {
         String kind = (String) object.get("kind");
         try {
             return switch (kind) {
-                case "Deployment" -> io.kubernetes.client.openapi.models.V1Deployment.fromJson(json);
-                case "Service" -> io.kubernetes.client.openapi.models.V1Service.fromJson(json);
-                case "ConfigMap" -> io.kubernetes.client.openapi.models.V1ConfigMap.fromJson(json);
-                case "Secret" -> io.kubernetes.client.openapi.models.V1Secret.fromJson(json);
-                case "PodDisruptionBudget" -> io.kubernetes.client.openapi.models.V1PodDisruptionBudget.fromJson(json);
+                case "Deployment" -> V1Deployment.fromJson(json);
+                case "Service" -> V1Service.fromJson(json);
+                case "ConfigMap" -> V1ConfigMap.fromJson(json);
+                case "Secret" -> V1Secret.fromJson(json);
+                case "PodDisruptionBudget" -> V1PodDisruptionBudget.fromJson(json);
                 case "HorizontalPodAutoscaler" ->
-                        io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler.fromJson(json);
+                        V2HorizontalPodAutoscaler.fromJson(json);
                 default -> throw new AssertionError("no model to validate a " + kind + " against");
             };
         }
-        catch (java.io.IOException ex) {
+        catch (IOException ex) {
             throw new AssertionError(kind + " is not valid JSON: " + ex.getMessage(), ex);
         }
     }

@@ -2,6 +2,9 @@ package io.tcpgateway.support;
 
 import io.tcpgateway.connection.GatewayListener;
 import io.tcpgateway.listener.ListenerRegistrar;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 
 /** The ports the listeners of a test gateway actually bound (they are configured with port 0). */
 public final class GatewayPorts {
@@ -19,11 +22,11 @@ public final class GatewayPorts {
 
     /** A TCP port nobody listens on right now (for a server the test starts itself). */
     public static int free() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-        catch (java.io.IOException ex) {
-            throw new java.io.UncheckedIOException(ex);
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
         }
     }
 }

@@ -1,0 +1,78 @@
+package io.tcpgateway.connection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tcpgateway.connection.LoopbackPeers.Pair;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+/** A listener's {@code max-connections} slots: never more taken than there are, freed exactly once. */
+class AdmissionTest {
+
+    private final LoopbackPeers peers = new LoopbackPeers(DataSize.ofMegabytes(1), 3);
+
+    @AfterEach
+    void close() throws IOException {
+        peers.close();
+    }
+
+    @RepeatedTest(10)
+    void concurrentArrivalsTakeNoMoreSlotsThanThereAre() throws Exception {
+        List<Peer> arriving = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            arriving.add(peers.connect().peer());
+        }
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicInteger admitted = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (Peer peer : arriving) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    start.await();
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+                if (peers.listener.admit(peer)) {
+                    admitted.incrementAndGet();
+                }
+            }));
+        }
+        start.countDown();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertThat(admitted.get()).isEqualTo(3);
+        assertThat(peers.listener.peers()).hasSize(3).allMatch(Peer::acceptsInput);
+        assertThat(arriving).filteredOn((peer) -> !peers.listener.peers().contains(peer))
+                .as("the refused take no input").noneMatch(Peer::acceptsInput);
+    }
+
+    @Test
+    void aReleasedSlotIsFreedOnceAndCanBeTakenAgain() {
+        Pair a = peers.connect();
+        Pair b = peers.connect();
+        Pair c = peers.connect();
+        Pair d = peers.connect();
+        assertThat(peers.listener.admit(a.peer())).isTrue();
+        assertThat(peers.listener.admit(b.peer())).isTrue();
+        assertThat(peers.listener.admit(c.peer())).isTrue();
+        assertThat(peers.listener.admit(d.peer())).as("full").isFalse();
+
+        assertThat(peers.listener.release(b.peer())).isTrue();
+        assertThat(peers.listener.release(b.peer())).as("a second release frees nothing").isFalse();
+        assertThat(peers.listener.release(d.peer())).as("never admitted: nothing to free").isFalse();
+        assertThat(peers.listener.peer(b.peer().id())).isNull();
+
+        assertThat(peers.listener.admit(d.peer())).isTrue();
+        assertThat(peers.listener.peers()).containsExactlyInAnyOrder(a.peer(), c.peer(), d.peer());
+        assertThat(peers.listener.admit(peers.connect().peer())).as("full again, not over").isFalse();
+    }
+}

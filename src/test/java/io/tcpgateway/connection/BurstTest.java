@@ -1,0 +1,80 @@
+package io.tcpgateway.connection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tcpgateway.connection.LoopbackPeers.Pair;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * A reader's burst: what its frames queue to other peers is written once the burst has been handled,
+ * with one writer start per receiver; and a burst that left a receiver over half its backlog holds
+ * the producer back, at most {@code max-stall} (50 ms here).
+ */
+class BurstTest {
+
+    private final LoopbackPeers peers = new LoopbackPeers(DataSize.ofMegabytes(1), 100);
+
+    @AfterEach
+    void close() throws IOException {
+        peers.close();
+    }
+
+    @Test
+    void eachReceiversWriterStartsOnceWhenTheBurstEnds() throws Exception {
+        Pair producer = peers.connect();
+        Pair first = peers.connect();
+        Pair second = peers.connect();
+        for (int i = 0; i < 8; i++) {
+            byte[] frame = ("frame " + i + "\n").getBytes(StandardCharsets.US_ASCII);
+            first.peer().send(frame, producer.peer());
+            second.peer().send(frame, producer.peer());
+        }
+        assertThat(peers.writerRuns.get()).as("nothing written during the burst").isZero();
+        assertThat(first.peer().pendingBytes()).isEqualTo(8 * "frame 0\n".length());
+
+        producer.peer().connection().burst().run();
+
+        assertThat(peers.writerRuns.get()).as("one writer per receiver").isEqualTo(2);
+        for (Pair receiver : new Pair[] { first, second }) {
+            BufferedReader in = reader(receiver);
+            for (int i = 0; i < 8; i++) {
+                assertThat(in.readLine()).isEqualTo("frame " + i);
+            }
+        }
+    }
+
+    @Test
+    void aReceiverOverHalfItsBacklogHoldsTheProducerForAtMostMaxStall() {
+        Pair producer = peers.connect();
+        Pair receiver = peers.connect(8 * 1024); // small socket buffers, never reads
+        byte[] frame = new byte[16 * 1024];
+        frame[frame.length - 1] = '\n';
+        // Each burst queues 64 KiB; once the socket buffers are full the backlog passes half its bound.
+        while (receiver.peer().outboundQueue().pendingBytes() < 768 * 1024) {
+            for (int i = 0; i < 4; i++) {
+                receiver.peer().send(frame, producer.peer());
+            }
+            producer.peer().connection().burst().run();
+        }
+        long started = System.nanoTime();
+        receiver.peer().send(frame, producer.peer());
+        producer.peer().connection().burst().run();
+        Duration stalled = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(stalled).isGreaterThanOrEqualTo(Duration.ofMillis(45)).isLessThan(Duration.ofSeconds(2));
+        assertThat(peers.listener.stats().producerStalls()).isPositive();
+        assertThat(receiver.peer().closeReason()).as("under its bound: still open").isNull();
+    }
+
+    private static BufferedReader reader(Pair pair) throws IOException {
+        pair.client().setSoTimeout(10_000);
+        return new BufferedReader(new InputStreamReader(pair.client().getInputStream(), StandardCharsets.US_ASCII));
+    }
+}

@@ -1,0 +1,187 @@
+package io.tcpgateway.connection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tcpgateway.connection.LoopbackPeers.Pair;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The outbound queue's invariants, on real loopback sockets: frames offered from any number of threads
+ * all arrive, in each offering thread's order, with one writer at a time and none left behind when an
+ * offer races the writer's exit; the goodbye is always the last frame; a backlog over the bound closes
+ * the peer; a stalled producer waits until the receiver catches up or the deadline passes.
+ */
+class OutboundQueueTest {
+
+    private static final int SMALL_BUFFERS = 8 * 1024;
+
+    private final LoopbackPeers peers = new LoopbackPeers(DataSize.ofMegabytes(1), 100);
+
+    @AfterEach
+    void close() throws IOException {
+        peers.close();
+    }
+
+    @Test
+    void framesFromManyThreadsAllArriveInEachThreadsOrder() throws Exception {
+        Pair pair = peers.connect();
+        int threads = 8;
+        int each = 5_000;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> offering = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            offering.add(Thread.ofPlatform().start(() -> {
+                awaitQuietly(start);
+                for (int i = 0; i < each; i++) {
+                    // Small pauses let the writer run dry and end often: the offer/exit race happens at every gap.
+                    while (pair.peer().pendingBytes() > 64 * 1024) {
+                        Thread.onSpinWait();
+                    }
+                    assertThat(pair.peer().sendPayload(line(thread, i))).isTrue();
+                }
+            }));
+        }
+        start.countDown();
+        BufferedReader in = reader(pair);
+        int[] next = new int[threads];
+        for (int n = 0; n < threads * each; n++) {
+            String line = in.readLine();
+            assertThat(line).as("frame %d of %d", n, threads * each).isNotNull();
+            String[] parts = line.split("-");
+            int thread = Integer.parseInt(parts[0]);
+            assertThat(Integer.parseInt(parts[1])).as("thread %d's order", thread).isEqualTo(next[thread]++);
+        }
+        for (Thread thread : offering) {
+            thread.join();
+        }
+        assertThat(pair.peer().pendingBytes()).isZero();
+        assertThat(pair.peer().framesOut()).isEqualTo(threads * each);
+        assertThat(peers.writerRuns.get()).as("batched: far fewer writer runs than frames").isLessThan(threads * each);
+    }
+
+    @RepeatedTest(20)
+    void theGoodbyeIsTheLastFrameEvenWhenOffersRaceIt() throws Exception {
+        Pair pair = peers.connect();
+        CountDownLatch offering = new CountDownLatch(2);
+        List<Thread> racers = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            int thread = t;
+            racers.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; pair.peer().sendPayload(line(thread, i)) || i < 100; i++) {
+                    if (i == 100) {
+                        offering.countDown();
+                    }
+                }
+            }));
+        }
+        offering.await(10, TimeUnit.SECONDS);
+        pair.peer().closeSaying(CloseReason.KICKED);
+        List<String> received = new ArrayList<>();
+        BufferedReader in = reader(pair);
+        for (String line; (line = in.readLine()) != null;) {
+            received.add(line);
+        }
+        for (Thread racer : racers) {
+            racer.join();
+        }
+        assertThat(received).last().isEqualTo("ERROR kicked");
+        assertThat(received).filteredOn("ERROR kicked"::equals).hasSize(1);
+        assertThat(pair.peer().closeReason()).isEqualTo(CloseReason.KICKED);
+    }
+
+    @Test
+    void aBacklogOverTheBoundIsRefusedAndClosesThePeerAsSlowConsumer() {
+        Pair producer = peers.connect();
+        Pair receiver = peers.connect();
+        byte[] frame = new byte[600 * 1024]; // two of these exceed the 1 MB bound
+        frame[frame.length - 1] = '\n';
+        // Within one read burst nothing is written yet, so the backlog is exactly what was offered.
+        assertThat(receiver.peer().send(frame, producer.peer())).isTrue();
+        assertThat(receiver.peer().send(frame, producer.peer())).isFalse();
+        assertThat(receiver.peer().closeReason()).isEqualTo(CloseReason.SLOW_CONSUMER);
+        assertThat(receiver.peer().send(new byte[] { 'x', '\n' })).as("closed: nothing more taken").isFalse();
+        assertThat(producer.peer().closeReason()).as("the producer is not punished").isNull();
+    }
+
+    @Test
+    void aStalledProducerWaitsUntilItsDeadlineWhileTheReceiverDoesNotRead() throws Exception {
+        Pair receiver = peers.connect(SMALL_BUFFERS);
+        OutboundQueue queue = fillOverHalf(receiver);
+        long started = System.nanoTime();
+        queue.awaitRoom(started + Duration.ofMillis(200).toNanos());
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(190));
+        assertThat(queue.isStalling()).isTrue();
+    }
+
+    @Test
+    void aStalledProducerIsWokenOnceTheReceiverCatchesUp() throws Exception {
+        Pair receiver = peers.connect(SMALL_BUFFERS);
+        OutboundQueue queue = fillOverHalf(receiver);
+        Thread reading = Thread.ofPlatform().start(() -> drainQuietly(receiver));
+        long started = System.nanoTime();
+        queue.awaitRoom(started + Duration.ofSeconds(30).toNanos());
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        assertThat(queue.isStalling()).isFalse();
+        receiver.client().close();
+        reading.join();
+    }
+
+    /**
+     * Offers 16 KiB frames to a receiver that does not read (small socket buffers) until its queue is
+     * well over half its bound: 3/4 of it, so the few KiB the writer still gets into the socket do not
+     * take it back under half.
+     */
+    private static OutboundQueue fillOverHalf(Pair receiver) throws Exception {
+        OutboundQueue queue = receiver.peer().outboundQueue();
+        byte[] frame = new byte[16 * 1024];
+        frame[frame.length - 1] = '\n';
+        while (queue.pendingBytes() < 768 * 1024) {
+            // The writer fills the socket buffers first; the queue grows once they are full.
+            assertThat(receiver.peer().send(frame)).as("kept under the bound").isTrue();
+        }
+        return queue;
+    }
+
+    private static void drainQuietly(Pair pair) {
+        byte[] sink = new byte[64 * 1024];
+        try {
+            while (pair.client().getInputStream().read(sink) >= 0) {
+                // discard
+            }
+        }
+        catch (IOException closed) {
+            // the test closed the socket
+        }
+    }
+
+    private static BufferedReader reader(Pair pair) throws IOException {
+        pair.client().setSoTimeout(20_000);
+        return new BufferedReader(new InputStreamReader(pair.client().getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    private static byte[] line(int thread, int i) {
+        return (thread + "-" + i).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
