@@ -2,6 +2,7 @@ package io.tcpgateway.cluster;
 
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.util.backoff.BackOffExecution;
@@ -37,9 +38,9 @@ final class ClusterSubscription implements SmartLifecycle {
     private final IntegrationFlowContext flows;
     private final List<String> topics;
     private final MessageHandler receiver;
-    private volatile Thread starter;
+    private volatile @Nullable Thread starter;
     private volatile boolean running;
-    private volatile IntegrationFlowRegistration subscription;
+    private volatile @Nullable IntegrationFlowRegistration subscription;
 
     ClusterSubscription(RedisConnectionFactory connectionFactory, IntegrationFlowContext flows, List<String> topics,
             MessageHandler receiver) {

@@ -2,6 +2,7 @@ package io.tcpgateway.cluster;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A broadcast frame as it travels through Redis: the origin node id (so the origin skips its own
@@ -19,7 +20,7 @@ record FrameEnvelope(String origin, byte[] payload) {
     }
 
     /** Null for bytes that are not an envelope (something else published on the channel). */
-    static FrameEnvelope decode(byte[] bytes) {
+    static @Nullable FrameEnvelope decode(byte[] bytes) {
         if (bytes.length < 1) {
             return null;
         }

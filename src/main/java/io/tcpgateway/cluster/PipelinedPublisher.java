@@ -2,6 +2,7 @@ package io.tcpgateway.cluster;
 
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.messaging.Message;
@@ -29,8 +30,9 @@ final class PipelinedPublisher implements MessageHandler {
 
     @Override
     public void handleMessage(Message<?> message) {
-        String listener = message.getHeaders().get(ClusterFrames.LISTENER_HEADER, String.class);
-        String topic = message.getHeaders().get(ClusterFrames.TOPIC_HEADER, String.class);
+        // Both set by ClusterFrames, which builds every message this handler sees.
+        String listener = Objects.requireNonNull(message.getHeaders().get(ClusterFrames.LISTENER_HEADER, String.class));
+        String topic = Objects.requireNonNull(message.getHeaders().get(ClusterFrames.TOPIC_HEADER, String.class));
         try (RedisConnection connection = connectionFactory.getConnection()) { // the shared connection: not closed
             @SuppressWarnings("unchecked")
             RedisClusterAsyncCommands<byte[], byte[]> commands =

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -204,7 +205,8 @@ public final class GatewayConnection extends TcpNetConnection {
 
     @Override
     protected boolean handleReadException(Exception exception) {
-        Exception cause = (exception instanceof UncheckedIOException unchecked) ? unchecked.getCause() : exception;
+        Exception cause = (exception instanceof UncheckedIOException unchecked)
+                ? Objects.requireNonNullElse(unchecked.getCause(), exception) : exception;
         if (cause instanceof FrameTooLargeException) {
             peer.recordUnframedRead(takeBytesRead());
             discardInput = true;

@@ -35,8 +35,8 @@ public final class GatewayListener {
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
     private final AtomicInteger admitted = new AtomicInteger();
     private final ListenerStats stats = new ListenerStats();
-    private volatile Acceptor acceptor;
-    private volatile MessageChannel toOne;
+    private volatile @Nullable Acceptor acceptor;
+    private volatile @Nullable MessageChannel toOne;
     private volatile boolean draining;
 
     public GatewayListener(ListenerProperties properties, OutboundProperties outbound, ConnectionExecutors executors,
@@ -66,11 +66,12 @@ public final class GatewayListener {
      * queues). False when the peer is closing or gone.
      */
     public boolean sendTo(Peer peer, byte[] payload) {
-        if (peer.closeReason() != null) {
+        MessageChannel channel = toOne;
+        if (channel == null || peer.closeReason() != null) {
             return false;
         }
         try {
-            return toOne.send(new GenericMessage<>(payload, Map.of(IpHeaders.CONNECTION_ID, peer.connectionId())));
+            return channel.send(new GenericMessage<>(payload, Map.of(IpHeaders.CONNECTION_ID, peer.connectionId())));
         }
         catch (MessagingException gone) { // closed meanwhile: the adapter no longer knows the connection
             return false;

@@ -1,8 +1,6 @@
 package io.tcpgateway.connection;
 
 import io.tcpgateway.connection.CloseReason;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -12,7 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ListenerStats {
 
     private final LongAdder opened = new LongAdder();
-    private final Map<CloseReason, LongAdder> closed = new EnumMap<>(CloseReason.class);
+    /** One counter per close reason, by its ordinal. */
+    private final LongAdder[] closed = new LongAdder[CloseReason.values().length];
     private final LongAdder framesIn = new LongAdder();
     private final LongAdder framesOut = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
@@ -22,8 +21,8 @@ public final class ListenerStats {
     private final LongAdder producerStalls = new LongAdder();
 
     ListenerStats() {
-        for (CloseReason reason : CloseReason.values()) {
-            closed.put(reason, new LongAdder());
+        for (int i = 0; i < closed.length; i++) {
+            closed[i] = new LongAdder();
         }
     }
 
@@ -32,7 +31,7 @@ public final class ListenerStats {
     }
 
     public void connectionClosed(CloseReason reason) {
-        closed.get(reason).increment();
+        closed[reason.ordinal()].increment();
     }
 
     public void frameRead(int bytes) {
@@ -67,7 +66,7 @@ public final class ListenerStats {
     }
 
     public long closed(CloseReason reason) {
-        return closed.get(reason).sum();
+        return closed[reason.ordinal()].sum();
     }
 
     public long framesIn() {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -58,10 +59,10 @@ final class OutboundQueue {
     /** Set by the writer once the last frame is written. */
     private boolean lastWritten;
     /** Set by a reader's {@link Burst} that will start this writer when its burst ends. */
-    volatile Burst deferredBy;
+    volatile @Nullable Burst deferredBy;
     /** Readers waiting for this queue to go under half its bound; made on the first stall only. */
     private volatile @Nullable Queue<Thread> stalledReaders;
-    private OutputStream out;
+    private @Nullable OutputStream out;
 
     OutboundQueue(Peer peer, long maxPendingBytes, Executor writers) {
         this.peer = peer;
@@ -128,8 +129,8 @@ final class OutboundQueue {
     void awaitRoom(long deadlineNanos) {
         Queue<Thread> waiting = stalledReaders;
         if (waiting == null) {
-            STALLED_READERS.compareAndSet(this, null, new ConcurrentLinkedQueue<Thread>());
-            waiting = stalledReaders;
+            Queue<Thread> made = new ConcurrentLinkedQueue<>();
+            waiting = STALLED_READERS.compareAndSet(this, null, made) ? made : Objects.requireNonNull(stalledReaders);
         }
         Thread reader = Thread.currentThread();
         waiting.add(reader);
@@ -249,9 +250,11 @@ final class OutboundQueue {
     }
 
     private OutputStream outputStream() throws IOException {
-        if (out == null) {
-            out = peer.connection().socketOutputStream();
+        OutputStream stream = out;
+        if (stream == null) {
+            stream = peer.connection().socketOutputStream();
+            out = stream;
         }
-        return out;
+        return stream;
     }
 }

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.scheduling.TaskScheduler;
 
@@ -152,7 +153,8 @@ public final class Peer {
     ClosedPeer toClosed() {
         return new ClosedPeer(id, sequence, listener.name(), remoteAddress, remotePort, connectedAt(),
                 Instant.ofEpochMilli(lastReadAt), Instant.ofEpochMilli(lastWriteAt), framesIn, framesOut, bytesIn,
-                bytesOut, closedAt(), closeReason());
+                bytesOut, Objects.requireNonNullElseGet(closedAt(), Instant::now),
+                Objects.requireNonNullElse(closeReason(), CloseReason.ERROR));
     }
 
     /** Called by the message mapper for every frame read: the sign of life the heartbeat looks at. */

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.ArrayList;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -74,9 +75,10 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent> {
 
     private void closed(Peer peer) {
         peer.markClosed(CloseReason.ERROR);
+        CloseReason reason = Objects.requireNonNullElse(peer.closeReason(), CloseReason.ERROR); // set just above
         boolean wasLive = peer.listener().release(peer);
-        if (wasLive || peer.closeReason() == CloseReason.REJECTED) {
-            peer.listener().stats().connectionClosed(peer.closeReason());
+        if (wasLive || reason == CloseReason.REJECTED) {
+            peer.listener().stats().connectionClosed(reason);
             remember(peer);
             logLine("Connection closed", peer, true);
         }

@@ -77,7 +77,7 @@ public abstract class FrameCodec implements Deserializer<byte[]> {
     }
 
     /** Reads up to (not including) {@code delimiter}, consuming it; null when the stream ends first. */
-    protected final byte[] readUntil(ReadBuffer in, byte delimiter, int limit) throws IOException {
+    protected final byte @Nullable [] readUntil(ReadBuffer in, byte delimiter, int limit) throws IOException {
         byte[] frame = null;
         int length = 0;
         while (in.fill()) {
@@ -102,7 +102,7 @@ public abstract class FrameCodec implements Deserializer<byte[]> {
         return (length == 0 && frame == null) ? null : rethrowTruncated();
     }
 
-    private static byte[] grow(byte[] frame, int length, int needed, boolean exact, int limit) {
+    private static byte[] grow(byte @Nullable [] frame, int length, int needed, boolean exact, int limit) {
         int capacity = exact ? needed : (int) Math.min(limit, Math.max(needed, Math.max(256L, 2L * length)));
         byte[] grown = new byte[capacity];
         if (frame != null) {

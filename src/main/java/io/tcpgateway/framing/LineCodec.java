@@ -2,6 +2,7 @@ package io.tcpgateway.framing;
 
 import java.io.IOException;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /** Frames end with LF; a CR right before the LF is dropped; frames are sent ending with {@code \n}. */
 final class LineCodec extends FrameCodec {
@@ -31,7 +32,7 @@ final class LineCodec extends FrameCodec {
     }
 
     @Override
-    protected String delimiterProblem(byte[] payload) {
+    protected @Nullable String delimiterProblem(byte[] payload) {
         return contains(payload, LF) ? "it contains a line feed, which ends a frame in line framing" : null;
     }
 

@@ -1,6 +1,7 @@
 package io.tcpgateway.framing;
 
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /** 0x02, payload, 0x03. Anything but 0x02 where a frame should start breaks the framing. */
 final class StxEtxCodec extends FrameCodec {
@@ -29,7 +30,7 @@ final class StxEtxCodec extends FrameCodec {
     }
 
     @Override
-    protected String delimiterProblem(byte[] payload) {
+    protected @Nullable String delimiterProblem(byte[] payload) {
         return contains(payload, ETX) ? "it contains ETX (0x03), which ends a frame in stx-etx framing" : null;
     }
 

@@ -10,6 +10,7 @@ import io.tcpgateway.shutdown.DrainLifecycle;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
@@ -38,7 +39,7 @@ public class HeartbeatTask implements SmartLifecycle {
     private final long timeoutMillis;
     private final byte[] ping;
     private final Duration period;
-    private volatile ScheduledFuture<?> scan;
+    private volatile @Nullable ScheduledFuture<?> scan;
 
     public HeartbeatTask(PeerRegistry registry, @Qualifier(ConnectionExecutors.GATEWAY_SCHEDULER) TaskScheduler scheduler,
             GatewayProperties properties) {

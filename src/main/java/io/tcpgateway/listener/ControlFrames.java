@@ -3,6 +3,7 @@ package io.tcpgateway.listener;
 import io.tcpgateway.connection.Peer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Objects;
 import org.springframework.integration.core.MessageSelector;
 import org.springframework.messaging.Message;
 
@@ -32,6 +33,6 @@ final class ControlFrames implements MessageSelector {
     }
 
     static Peer peerOf(Message<?> message) {
-        return (Peer) message.getHeaders().get(Peer.HEADER);
+        return (Peer) Objects.requireNonNull(message.getHeaders().get(Peer.HEADER), "set by the message mapper");
     }
 }

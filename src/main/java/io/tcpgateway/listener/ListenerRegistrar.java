@@ -11,6 +11,7 @@ import io.tcpgateway.connection.PeerRegistry;
 import io.tcpgateway.connection.SocketLayer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -160,6 +161,7 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
      * frame, the largest cost JFR showed after the message ids. The gateway's own meters count what
      * operators need (CONTRACT section 7), so the flow's components get no metrics captor.
      */
+    @SuppressWarnings("NullAway") // Spring Integration's components take null as "no captor", as intended here
     private void withoutPerMessageMetrics(IntegrationFlowRegistration registration) {
         String prefix = registration.getId() + ".";
         beans.getBeansOfType(IntegrationManagement.class, false, false).forEach((name, component) -> {
@@ -192,7 +194,7 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
      * exception event (the port in use, say), and fails start-up naming the listener on the latter.
      */
     private void awaitBound(GatewayListener listener, int index) {
-        CompletableFuture<Void> bound = binding.get(listener.name());
+        CompletableFuture<Void> bound = Objects.requireNonNull(binding.get(listener.name()), "registered first");
         try {
             bound.get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         }

@@ -3,6 +3,7 @@ package io.tcpgateway.listener;
 import io.tcpgateway.config.InvalidGatewayConfigurationException;
 import io.tcpgateway.config.ListenerProperties;
 import io.tcpgateway.connection.SocketLayer;
+import java.util.Objects;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
@@ -24,11 +25,11 @@ final class TlsSocketFactories {
 
     static SslBundle bundleFor(ListenerProperties listener, int index, SslBundles bundles) {
         try {
-            return bundles.getBundle(listener.sslBundle());
+            return bundles.getBundle(Objects.requireNonNull(listener.sslBundle(), "a TLS listener has a bundle"));
         }
         catch (NoSuchSslBundleException ex) {
             throw new InvalidGatewayConfigurationException("gateway.listeners[" + index + "].ssl-bundle",
-                    listener.sslBundle(), "no SSL bundle of that name is configured under spring.ssl.bundle.*"
+                    String.valueOf(listener.sslBundle()), "no SSL bundle of that name is configured under spring.ssl.bundle.*"
                             + " (known: " + bundles.getBundleNames() + ")");
         }
     }
