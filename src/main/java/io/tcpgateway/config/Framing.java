@@ -11,7 +11,7 @@ public enum Framing {
     /** 0x02, payload, 0x03. */
     STX_ETX;
 
-    /** As written in the configuration and shown by the admin API ({@code broadcast}, {@code length-prefix}). */
+    /** As written in the configuration and shown by the admin API ({@code line}, {@code length-prefix}, {@code stx-etx}). */
     public String configName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
