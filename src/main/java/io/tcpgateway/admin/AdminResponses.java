@@ -9,7 +9,6 @@ import io.tcpgateway.admin.AdminResult.Page;
 import io.tcpgateway.admin.AdminResult.Refused;
 import io.tcpgateway.admin.AdminResult.TimedOut;
 import io.tcpgateway.admin.AdminResult.Unavailable;
-import java.util.Map;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.http.HttpStatus;
 
@@ -32,15 +31,14 @@ final class AdminResponses {
         };
     }
 
-    /** {@code {"status":400,"error":"Bad Request","message":"..."}}. */
+    /** An RFC 9457 problem ({@link Problem}); the endpoints do not know their request path, so no {@code instance}. */
     private static WebEndpointResponse<Object> refusal(Refused refused) {
-        int status = switch (refused) {
-            case BadRequest bad -> 400;
-            case NotFound notFound -> 404;
-            case Unavailable unavailable -> 503;
-            case TimedOut timedOut -> 504;
+        HttpStatus status = switch (refused) {
+            case BadRequest bad -> HttpStatus.BAD_REQUEST;
+            case NotFound notFound -> HttpStatus.NOT_FOUND;
+            case Unavailable unavailable -> HttpStatus.SERVICE_UNAVAILABLE;
+            case TimedOut timedOut -> HttpStatus.GATEWAY_TIMEOUT;
         };
-        String error = HttpStatus.valueOf(status).getReasonPhrase();
-        return new WebEndpointResponse<>(Map.of("status", status, "error", error, "message", refused.detail()), status);
+        return new WebEndpointResponse<>(Problem.of(status, refused.detail(), null), status.value(), Problem.MEDIA_TYPE);
     }
 }

@@ -83,7 +83,7 @@ public class LocalAdmin {
     private AdminResult kick(String id) {
         Optional<Peer> peer = registry.find(id);
         if (peer.isEmpty()) {
-            return AdminResult.noConnection(id);
+            return notOpen(id);
         }
         peer.get().closeSaying(CloseReason.KICKED);
         return new Done();
@@ -92,7 +92,7 @@ public class LocalAdmin {
     private AdminResult send(String id, String message) {
         Optional<Peer> peer = registry.find(id);
         if (peer.isEmpty()) {
-            return AdminResult.noConnection(id);
+            return notOpen(id);
         }
         byte[] payload = message.getBytes(StandardCharsets.UTF_8);
         String problem = peer.get().listener().codec().cannotCarry(payload);
@@ -128,6 +128,14 @@ public class LocalAdmin {
             delivered += target.deliverToAll(target.codec().encode(payload));
         }
         return new Delivered(delivered, null);
+    }
+
+    /** Why a call on a connection that is not open cannot be made: it is closed (and how), or it never was. */
+    private AdminResult notOpen(String id) {
+        return registry.closed().stream().filter((peer) -> peer.id().equals(id)).findFirst()
+                .<AdminResult>map((closed) -> new NotFound("connection '" + id + "' is closed (" + closed.reason().tag()
+                        + ", at " + closed.closedAt() + ")"))
+                .orElseGet(() -> AdminResult.noConnection(id));
     }
 
     private List<String> listenerNames() {

@@ -1,7 +1,8 @@
 package io.tcpgateway.config;
 
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
@@ -10,6 +11,18 @@ import org.springframework.validation.Validator;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(GatewayProperties.class)
 public class GatewayConfiguration {
+
+    @Bean
+    @ConfigurationPropertiesBinding
+    static ConfigNameConverter<Mode> modeConverter() {
+        return new ConfigNameConverter<>(Mode.class, "mode");
+    }
+
+    @Bean
+    @ConfigurationPropertiesBinding
+    static ConfigNameConverter<Framing> framingConverter() {
+        return new ConfigNameConverter<>(Framing.class, "framing");
+    }
 
     /** Boot applies the bean of this name to every {@code @ConfigurationProperties} class. */
     @Bean(name = EnableConfigurationProperties.VALIDATOR_BEAN_NAME)

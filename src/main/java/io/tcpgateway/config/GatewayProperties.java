@@ -2,15 +2,18 @@ package io.tcpgateway.config;
 
 import jakarta.validation.Valid;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * Everything under {@code gateway.*}. Cross-field rules (unique names and ports, timeout above
- * interval) live in {@link GatewayPropertiesValidator} so that their messages name the property.
+ * interval) live in {@link GatewayPropertiesValidator} so that their messages name the property. An
+ * unknown key under {@code gateway.*} (a typo) stops start-up naming it.
  *
  * @param listeners the TCP listeners; when none is configured, {@code chat} on port 9000
  * @param heartbeat liveness of peers
@@ -20,27 +23,58 @@ import org.springframework.validation.annotation.Validated;
  * @param cluster several pods joined through Redis
  */
 @Validated
-@ConfigurationProperties("gateway")
+@ConfigurationProperties(prefix = "gateway", ignoreUnknownFields = false)
 public record GatewayProperties(
         List<@Valid ListenerProperties> listeners,
         // Nested: the configuration processor then lists every leaf (gateway.heartbeat.interval, ...)
         // with its description and default, for IDEs.
-        @Valid @DefaultValue @NestedConfigurationProperty HeartbeatProperties heartbeat,
-        @Valid @DefaultValue @NestedConfigurationProperty OutboundProperties outbound,
-        @Valid @DefaultValue @NestedConfigurationProperty ShutdownProperties shutdown,
-        @Valid @DefaultValue @NestedConfigurationProperty AdminProperties admin,
-        @Valid @DefaultValue @NestedConfigurationProperty ClusterProperties cluster) {
+        @Valid @NestedConfigurationProperty HeartbeatProperties heartbeat,
+        @Valid @NestedConfigurationProperty OutboundProperties outbound,
+        @Valid @NestedConfigurationProperty ShutdownProperties shutdown,
+        @Valid @NestedConfigurationProperty AdminProperties admin,
+        @Valid @NestedConfigurationProperty ClusterProperties cluster) {
 
-    // An explicit canonical constructor: the binder reads its parameters, so the defaults are repeated
-    // here (component annotations do not reach it), and a section left out of the YAML gets its defaults.
-    public GatewayProperties(@Nullable List<ListenerProperties> listeners, @DefaultValue HeartbeatProperties heartbeat,
-            @DefaultValue OutboundProperties outbound, @DefaultValue ShutdownProperties shutdown,
-            @DefaultValue AdminProperties admin, @DefaultValue ClusterProperties cluster) {
-        this.listeners = (listeners == null) ? List.of(ListenerProperties.defaultChat()) : List.copyOf(listeners);
-        this.heartbeat = heartbeat;
-        this.outbound = outbound;
-        this.shutdown = shutdown;
-        this.admin = admin;
-        this.cluster = cluster;
+    public GatewayProperties {
+        listeners = List.copyOf(listeners);
+    }
+
+    /**
+     * What the binder calls. Listeners are bound as a map keyed by their index, not as a list: Spring
+     * Boot replaces a list as a whole when a higher property source (the command line, the environment)
+     * sets any element of it, but merges maps key by key, so {@code --gateway.listeners[0].port=9001}
+     * changes that one property and the rest of listener 0 still comes from application.yml. The YAML
+     * list and the {@code [0]} forms both bind to keys "0", "1", ...
+     */
+    @ConstructorBinding
+    public GatewayProperties(@Nullable Map<String, ListenerProperties> listeners,
+            @DefaultValue HeartbeatProperties heartbeat, @DefaultValue OutboundProperties outbound,
+            @DefaultValue ShutdownProperties shutdown, @DefaultValue AdminProperties admin,
+            @DefaultValue ClusterProperties cluster) {
+        this(inIndexOrder(listeners), heartbeat, outbound, shutdown, admin, cluster);
+    }
+
+    /** Listeners "0" to "n-1" as a list; none configured: {@code chat} on port 9000. */
+    private static List<ListenerProperties> inIndexOrder(@Nullable Map<String, ListenerProperties> byIndex) {
+        if (byIndex == null || byIndex.isEmpty()) {
+            return List.of(ListenerProperties.defaultChat());
+        }
+        ListenerProperties[] ordered = new ListenerProperties[byIndex.size()];
+        byIndex.forEach((key, listener) -> {
+            int index = key.matches("[0-9]{1,9}") ? Integer.parseInt(key) : -1;
+            if (index < 0) {
+                throw new InvalidGatewayConfigurationException("gateway.listeners." + key, key,
+                        "listeners are a list numbered from 0: gateway.listeners[0].name=..., gateway.listeners[1].name=...");
+            }
+            if (index >= ordered.length) {
+                throw new InvalidGatewayConfigurationException("gateway.listeners[" + index + "]", index,
+                        "listeners are numbered from 0 without gaps, and " + ordered.length + " are configured");
+            }
+            if (ordered[index] != null) {
+                throw new InvalidGatewayConfigurationException("gateway.listeners." + key, key,
+                        "listener " + index + " is configured twice (as [" + index + "] and as ." + key + ")");
+            }
+            ordered[index] = listener;
+        });
+        return List.of(ordered);
     }
 }

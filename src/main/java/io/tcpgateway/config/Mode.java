@@ -3,13 +3,14 @@ package io.tcpgateway.config;
 import java.util.Locale;
 
 /** What a listener does with each frame it reads. */
-public enum Mode {
+public enum Mode implements ConfigName {
     /** Each frame goes back to its sender only. */
     ECHO,
     /** Each frame goes to every other open connection of the same listener. */
     BROADCAST;
 
     /** As written in the configuration and shown by the admin API ({@code echo}, {@code broadcast}). */
+    @Override
     public String configName() {
         return name().toLowerCase(Locale.ROOT);
     }

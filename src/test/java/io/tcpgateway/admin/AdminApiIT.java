@@ -10,6 +10,9 @@ import io.tcpgateway.support.AdminClient.Response;
 import io.tcpgateway.support.GatewayPorts;
 import io.tcpgateway.support.Peers;
 import io.tcpgateway.support.TcpTestClient;
+import java.io.InputStream;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -138,7 +141,7 @@ class AdminApiIT {
     void badListQueriesAreRefusedWithAReason() {
         Response unknown = admin.get("/actuator/connections?listener=nope");
         assertThat(unknown.status()).isEqualTo(400);
-        assertThat(unknown.json().at("/message").asString()).contains("nope");
+        assertThat(unknown.json().at("/detail").asString()).contains("nope");
         assertThat(admin.get("/actuator/connections?state=sleeping").status()).isEqualTo(400);
         assertThat(admin.get("/actuator/connections?limit=-1").status()).isEqualTo(400);
         assertThat(admin.get("/actuator/connections?limit=lots").status()).isEqualTo(400);
@@ -153,7 +156,7 @@ class AdminApiIT {
         assertThat(one.at("/listener").asString()).isEqualTo("chat");
         Response unknown = admin.get("/actuator/connections/c999999");
         assertThat(unknown.status()).isEqualTo(404);
-        assertThat(unknown.json().at("/message").asString()).contains("c999999");
+        assertThat(unknown.json().at("/detail").asString()).contains("c999999");
     }
 
     @Test
@@ -168,7 +171,12 @@ class AdminApiIT {
         assertThat(closed.at("/connections/0/id").asString()).isEqualTo(id);
         assertThat(closed.at("/connections/0/reason").asString()).isEqualTo("kicked");
         assertThat(closed.at("/connections/0/closedAt").asString()).endsWith("Z");
-        assertThat(admin.delete("/actuator/connections/" + id).status()).isEqualTo(404);
+        Response again = admin.delete("/actuator/connections/" + id);
+        assertThat(again.status()).isEqualTo(404);
+        assertThat(again.json().at("/detail").asString()).as("says it is closed, not unknown")
+                .contains("'" + id + "' is closed (kicked, at ");
+        assertThat(admin.post("/actuator/connections/" + id, "{\"message\":\"late\"}").json().at("/detail").asString())
+                .contains("is closed (kicked");
         assertThat(admin.get("/actuator/connections/" + id).json().at("/reason").asString()).isEqualTo("kicked");
     }
 
@@ -192,12 +200,12 @@ class AdminApiIT {
         TcpTestClient client = connect("chat");
         Response missing = admin.post("/actuator/connections/" + idOf(client), "{}");
         assertThat(missing.status()).isEqualTo(400);
-        assertThat(missing.json().at("/message").asString()).contains("message");
+        assertThat(missing.json().at("/detail").asString()).contains("message");
         assertThat(admin.post("/actuator/connections/" + idOf(client), "{\"text\":\"wrong field\"}").status()).isEqualTo(400);
         assertThat(admin.post("/actuator/connections/c999999", "{\"message\":\"x\"}").status()).isEqualTo(404);
         Response twoLines = admin.post("/actuator/connections/" + idOf(client), "{\"message\":\"one\\ntwo\"}");
         assertThat(twoLines.status()).isEqualTo(400);
-        assertThat(twoLines.json().at("/message").asString()).contains("line feed");
+        assertThat(twoLines.json().at("/detail").asString()).contains("line feed");
     }
 
     @Test
@@ -207,10 +215,10 @@ class AdminApiIT {
         String tooLong = "x".repeat(65_537); // max-frame-bytes is 65536 by default
         Response toOne = admin.post("/actuator/connections/" + idOf(client), "{\"message\":\"" + tooLong + "\"}");
         assertThat(toOne.status()).isEqualTo(400);
-        assertThat(toOne.json().at("/message").asString()).contains("65537 bytes").contains("max-frame-bytes");
+        assertThat(toOne.json().at("/detail").asString()).contains("65537 bytes").contains("max-frame-bytes");
         Response toAll = admin.post("/actuator/broadcast", "{\"message\":\"" + tooLong + "\"}");
         assertThat(toAll.status()).isEqualTo(400);
-        assertThat(toAll.json().at("/message").asString()).contains("max-frame-bytes");
+        assertThat(toAll.json().at("/detail").asString()).contains("max-frame-bytes");
         Response big = admin.post("/actuator/broadcast", "{\"message\":\"" + "y".repeat(20 * 1024 * 1024) + "\"}");
         assertThat(big.status()).as("20 MB").isEqualTo(400);
         String fits = "z".repeat(65_536);
@@ -245,10 +253,83 @@ class AdminApiIT {
     void badBroadcastsAreRefusedWithAReason() {
         Response missing = admin.post("/actuator/broadcast", "{\"listener\":\"chat\"}");
         assertThat(missing.status()).isEqualTo(400);
-        assertThat(missing.json().at("/message").asString()).contains("message");
+        assertThat(missing.json().at("/detail").asString()).contains("message");
         Response unknown = admin.post("/actuator/broadcast", "{\"message\":\"x\",\"listener\":\"nope\"}");
         assertThat(unknown.status()).isEqualTo(400);
-        assertThat(unknown.json().at("/message").asString()).contains("nope");
+        assertThat(unknown.json().at("/detail").asString()).contains("nope");
+    }
+
+    /** CONTRACT section 6: every 4xx and 5xx is an RFC 9457 problem whose detail says what was wrong. */
+    @Test
+    void everyErrorIsAProblemWithADetail() {
+        assertProblem(admin.post("/actuator/broadcast", "{\"message\":"), 400, "not the JSON expected");
+        assertProblem(admin.get("/actuator/connections?limit=abc"), 400, "limit");
+        assertProblem(admin.call("POST", "/actuator/broadcast", "text/plain", BodyPublishers.ofString("hello")), 415,
+                "text/plain");
+        assertProblem(admin.call("PUT", "/actuator/gateway", "application/json", BodyPublishers.ofString("{}")), 405, "PUT");
+        assertProblem(admin.get("/actuator/nope"), 404, "no such path");
+        assertProblem(admin.post("/actuator/broadcast", "{\"message\":\"x\",\"listener\":\"nope\"}"), 400,
+                "unknown listener 'nope'");
+        assertProblem(admin.get("/actuator/connections/c424242"), 404, "no connection 'c424242'");
+        Response wrongPassword = AdminClient.as(managementPort, "admin", "wrong").get("/actuator/gateway");
+        assertProblem(wrongPassword, 401, "credentials");
+        assertThat(wrongPassword.authenticate()).as("still asks for Basic").startsWith("Basic");
+    }
+
+    /** Such a body holds a message longer than any listener's max-frame-bytes: 400, as the contract says. */
+    @Test
+    void aHugeBodyIsRefusedAsAProblemBeforeItIsRead() {
+        long twoHundredMegabytes = 200L * 1024 * 1024;
+        assertProblem(admin.call("POST", "/actuator/broadcast", "application/json",
+                BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(() -> new JsonOfSize(twoHundredMegabytes)),
+                        twoHundredMegabytes)), 400, "is over the limit");
+        // Chunked (no declared length): read up to the limit, then refused. Just over it, so the
+        // container swallows the rest and the answer is never cut off by a reset.
+        assertProblem(admin.call("POST", "/actuator/broadcast", "application/json",
+                BodyPublishers.ofInputStream(() -> new JsonOfSize(1024 * 1024))), 400, "is over the limit");
+        assertThat(admin.post("/actuator/broadcast", "{\"message\":\"still fine\"}").status()).isEqualTo(200);
+    }
+
+    private static void assertProblem(Response response, int status, String detail) {
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        assertThat(response.contentType()).as(response.body()).startsWith("application/problem+json");
+        JsonNode problem = response.json();
+        assertThat(problem.at("/status").asInt()).isEqualTo(status);
+        assertThat(problem.at("/title").asString()).isNotBlank();
+        assertThat(problem.at("/detail").asString()).contains(detail);
+    }
+
+    /** {@code {"message":"xxxx...} of the given size, made as it is read (never held in memory). */
+    private static final class JsonOfSize extends InputStream {
+
+        private static final byte[] START = "{\"message\":\"".getBytes(StandardCharsets.US_ASCII);
+        private final long size;
+        private long position;
+
+        JsonOfSize(long size) {
+            this.size = size;
+        }
+
+        @Override
+        public int read() {
+            if (position >= size) {
+                return -1;
+            }
+            long at = position++;
+            return (at < START.length) ? START[(int) at] : 'x';
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) {
+            if (position >= size) {
+                return -1;
+            }
+            int n = (int) Math.min(length, size - position);
+            for (int i = 0; i < n; i++) {
+                buffer[offset + i] = (byte) read();
+            }
+            return n;
+        }
     }
 
     private TcpTestClient connect(String listener) {

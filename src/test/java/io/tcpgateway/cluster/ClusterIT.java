@@ -172,10 +172,10 @@ class ClusterIT {
 
         Response unknownHere = a.admin().get("/actuator/connections/czzzz.node-b");
         assertThat(unknownHere.status()).isEqualTo(404);
-        assertThat(unknownHere.json().at("/message").asString()).contains("czzzz.node-b");
+        assertThat(unknownHere.json().at("/detail").asString()).contains("czzzz.node-b");
         Response noSuchPod = a.admin().delete("/actuator/connections/c1.node-z");
         assertThat(noSuchPod.status()).isEqualTo(404);
-        assertThat(noSuchPod.json().at("/message").asString()).contains("no pod 'node-z'");
+        assertThat(noSuchPod.json().at("/detail").asString()).contains("no pod 'node-z'");
     }
 
     @Test

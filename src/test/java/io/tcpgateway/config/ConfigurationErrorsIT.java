@@ -30,6 +30,23 @@ class ConfigurationErrorsIT {
     }
 
     @Test
+    void anUnknownFramingIsReportedWithTheSpellingsUsersWrite(CapturedOutput output) {
+        assertThatThrownBy(() -> start(Map.of("server.port", "0", "gateway.listeners[0].port", "0",
+                "gateway.listeners[0].framing", "bogus"))).isInstanceOf(Exception.class);
+        assertThat(output.getOut() + output.getErr()).contains("APPLICATION FAILED TO START")
+                .contains("gateway.listeners[0].framing").contains("bogus").contains("line, length-prefix, stx-etx")
+                .doesNotContain("LENGTH_PREFIX");
+    }
+
+    @Test
+    void anUnknownKeyStopsStartUpNamingIt(CapturedOutput output) {
+        assertThatThrownBy(() -> start(Map.of("server.port", "0", "gateway.listeners[0].port", "0",
+                "gateway.listeners[0].max-conections", "5"))).isInstanceOf(Exception.class);
+        assertThat(output.getOut() + output.getErr()).contains("APPLICATION FAILED TO START")
+                .contains("gateway.listeners[0].max-conections");
+    }
+
+    @Test
     void anUnknownSslBundleStopsStartUpNamingTheProperty(CapturedOutput output) {
         assertThatThrownBy(() -> start(Map.of("server.port", "0", "gateway.listeners[0].name", "chat",
                 "gateway.listeners[0].port", "0", "gateway.listeners[0].ssl-bundle", "nope")))

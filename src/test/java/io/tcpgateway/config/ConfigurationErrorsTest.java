@@ -22,7 +22,7 @@ class ConfigurationErrorsTest {
     @CsvSource(delimiter = '|', textBlock = """
             port out of range     | gateway.listeners[0].port=70000                                      | gateway.listeners[0].port     | 70000
             negative port         | gateway.listeners[0].port=-1                                         | gateway.listeners[0].port     | -1
-            missing port          | gateway.listeners[0].name=chat                                       | gateway.listeners[0].port     | null
+            missing port          | gateway.listeners[1].name=extra                                      | gateway.listeners[1].port     | null
             bad name              | gateway.listeners[0].name=Chat Room                                  | gateway.listeners[0].name     | Chat Room
             duplicate name        | gateway.listeners[1].name=chat,gateway.listeners[1].port=0           | gateway.listeners[1].name     | chat
             duplicate port        | gateway.listeners[0].port=9123,gateway.listeners[1].name=b,gateway.listeners[1].port=9123 | gateway.listeners[1].port | 9123
@@ -37,15 +37,15 @@ class ConfigurationErrorsTest {
             timeout not above     | gateway.heartbeat.interval=30s,gateway.heartbeat.timeout=20s         | gateway.heartbeat.timeout     | (30s)
             node id with a slash  | gateway.cluster.enabled=true,gateway.cluster.node-id=pod/1           | gateway.cluster.node-id       | pod/1
             zero pending frames   | gateway.cluster.max-pending-frames=0                                 | gateway.cluster.max-pending-frames | 0
+            typo in a section     | gateway.heartbeat.intervall=5s                                       | gateway.heartbeat.intervall   | 5s
+            typo in a listener    | gateway.listeners[0].max-conections=5                                | gateway.listeners[0].max-conections | 5
+            unknown section       | gateway.limits.max=5                                                 | gateway.limits.max            | 5
             """)
     void aBadValueIsRefusedNamingThePropertyAndTheValue(String title, String overrides, String property, String value) {
         Map<String, String> properties = new LinkedHashMap<>(Map.of(
                 "gateway.listeners[0].name", "chat", "gateway.listeners[0].port", "0"));
         for (String override : overrides.split(",")) {
             properties.put(override.substring(0, override.indexOf('=')), override.substring(override.indexOf('=') + 1));
-        }
-        if (value.equals("null")) {
-            properties.remove("gateway.listeners[0].port");
         }
         BindException failure = catchThrowableOfType(BindException.class, () -> GatewayConfig.bindWithDefaults(properties));
         assertThat(failure).as("refused").isNotNull();
@@ -54,6 +54,22 @@ class ConfigurationErrorsTest {
         if (!value.equals("null")) {
             assertThat(report).contains(value.equals("\"\"") ? "" : value);
         }
+    }
+
+    @Test
+    void anUnknownFramingOrModeIsRefusedWithTheSpellingsUsersWrite() {
+        BindException framing = catchThrowableOfType(BindException.class,
+                () -> GatewayConfig.bindWithDefaults(Map.of("gateway.listeners[0].framing", "bogus")));
+        assertThat(GatewayConfig.describe(framing)).contains("'bogus' is not a framing")
+                .contains("line, length-prefix, stx-etx").doesNotContain("LENGTH_PREFIX");
+        BindException mode = catchThrowableOfType(BindException.class,
+                () -> GatewayConfig.bindWithDefaults(Map.of("gateway.listeners[0].mode", "shout")));
+        assertThat(GatewayConfig.describe(mode)).contains("echo, broadcast").doesNotContain("BROADCAST");
+        assertThat(new ConfigNameFailureAnalyzer().analyze(framing)).isNotNull().satisfies((analysis) -> {
+            assertThat(analysis.getDescription()).contains("gateway.listeners[0].framing").contains("bogus")
+                    .contains("line, length-prefix, stx-etx").doesNotContain("LENGTH_PREFIX");
+            assertThat(analysis.getAction()).doesNotContain("LENGTH_PREFIX");
+        });
     }
 
     @Test

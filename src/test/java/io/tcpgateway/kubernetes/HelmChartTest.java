@@ -92,6 +92,8 @@ class HelmChartTest {
         assertThat(gateway.getVolumeMounts()).anySatisfy((mount) -> assertThat(mount.getMountPath()).isEqualTo("/app/config"));
         assertThat(gateway.getLifecycle().getPreStop().getExec().getCommand()).containsExactly("sleep", "5");
         assertThat(gateway.getResources().getLimits()).containsKey("memory");
+        assertThat(pod.getEnableServiceLinks()).as("no GATEWAY_*_PORT service variables: unknown gateway.* keys stop start-up")
+                .isFalse();
 
         // No password given: no Secret, and the pod generates and logs its own (the app's contract).
         assertThat(chart.kinds()).doesNotContain("Secret");

@@ -82,6 +82,29 @@ class ProcessLifecycleIT {
         }
     }
 
+    /** CONTRACT section 2: one property of one listener, from the command line or the environment. */
+    @Test
+    void oneListenerPropertyCanBeOverriddenFromTheCommandLineOrTheEnvironment() {
+        int fromArgs = GatewayPorts.free();
+        try (GatewayProcess gateway = GatewayProcess.start("--gateway.listeners[0].port=" + fromArgs)) {
+            assertThat(gateway.awaitListenerPort("chat")).as("listener 0 is still chat, from application.yml")
+                    .isEqualTo(fromArgs);
+        }
+        int fromEnvironment = GatewayPorts.free();
+        try (GatewayProcess gateway = GatewayProcess.start(Map.of("GATEWAY_LISTENERS_0_PORT", String.valueOf(fromEnvironment)))) {
+            assertThat(gateway.awaitListenerPort("chat")).isEqualTo(fromEnvironment);
+        }
+    }
+
+    @Test
+    void anUnknownKeyExitsNonZeroNamingIt() {
+        try (GatewayProcess gateway = GatewayProcess.start("--gateway.listeners[0].port=0",
+                "--gateway.heartbeat.intervall=5s")) {
+            assertThat(gateway.awaitExit(Duration.ofSeconds(60))).isNotZero();
+            assertThat(gateway.output()).contains("gateway.heartbeat.intervall");
+        }
+    }
+
     @Test
     void aBadValueExitsNonZeroNamingTheProperty() {
         try (GatewayProcess gateway = GatewayProcess.start("--gateway.listeners[0].name=chat",

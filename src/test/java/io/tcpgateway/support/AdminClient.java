@@ -44,19 +44,30 @@ public final class AdminClient {
     }
 
     public Response post(String path, String json) {
-        return send(request(path).header("Content-Type", "application/json")
+        return send(request(path).header("Content-Type", "application/json").expectContinue(true)
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /**
+     * Any call, as a client could make it: any method, content type and body (a stream of any size).
+     * Bodies are sent after {@code Expect: 100-continue}, as curl does for large ones, so a refusal
+     * arrives before the body is sent.
+     */
+    public Response call(String method, String path, String contentType, HttpRequest.BodyPublisher body) {
+        return send(request(path).header("Content-Type", contentType).expectContinue(true).method(method, body));
+    }
+
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
         return (authorization == null) ? builder : builder.header("Authorization", authorization);
     }
 
     private Response send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body());
+            return new Response(response.statusCode(), response.body(),
+                    response.headers().firstValue("Content-Type").orElse(""),
+                    response.headers().firstValue("WWW-Authenticate").orElse(""));
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
@@ -67,7 +78,13 @@ public final class AdminClient {
         }
     }
 
-    public record Response(int status, String body) {
+    /**
+     * @param status the HTTP status
+     * @param body the body as text
+     * @param contentType the Content-Type header; empty when none
+     * @param authenticate the WWW-Authenticate header; empty when none
+     */
+    public record Response(int status, String body, String contentType, String authenticate) {
 
         public JsonNode json() {
             return JSON.readTree(body);

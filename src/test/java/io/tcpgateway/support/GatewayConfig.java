@@ -1,7 +1,11 @@
 package io.tcpgateway.support;
 
+import io.tcpgateway.config.ConfigNameConverter;
+import io.tcpgateway.config.Framing;
 import io.tcpgateway.config.GatewayProperties;
 import io.tcpgateway.config.GatewayPropertiesValidator;
+import io.tcpgateway.config.InvalidGatewayConfigurationException;
+import io.tcpgateway.config.Mode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -10,14 +14,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
+import org.springframework.boot.context.properties.bind.handler.IgnoreTopLevelConverterNotFoundBindHandler;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.UnboundElementsSourceFilter;
+import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.FileSystemResource;
@@ -49,13 +61,23 @@ public final class GatewayConfig {
         return bind(yaml(yaml));
     }
 
+    /**
+     * As Spring Boot's ConfigurationPropertiesBinder binds {@code @ConfigurationProperties(ignoreUnknownFields
+     * = false)} with validators: unknown keys refused, bean constraints and the validator applied, the
+     * gateway's own converters for modes and framings.
+     */
     private static GatewayProperties bind(List<PropertySource<?>> sources) {
+        ApplicationConversionService conversion = new ApplicationConversionService();
+        conversion.addConverter(new ConfigNameConverter<>(Mode.class, "mode"));
+        conversion.addConverter(new ConfigNameConverter<>(Framing.class, "framing"));
         try (LocalValidatorFactoryBean beanConstraints = new LocalValidatorFactoryBean()) {
             beanConstraints.afterPropertiesSet();
             Binder binder = new Binder(ConfigurationPropertySources.from(sources),
-                    new PropertySourcesPlaceholdersResolver(sources));
+                    new PropertySourcesPlaceholdersResolver(sources), conversion);
+            BindHandler unknownKeysRefused = new NoUnboundElementsBindHandler(new IgnoreTopLevelConverterNotFoundBindHandler(),
+                    new UnboundElementsSourceFilter());
             return binder.bindOrCreate("gateway", Bindable.of(GatewayProperties.class),
-                    new ValidationBindHandler(beanConstraints, new GatewayPropertiesValidator()));
+                    new ValidationBindHandler(unknownKeysRefused, beanConstraints, new GatewayPropertiesValidator()));
         }
     }
 
@@ -64,6 +86,13 @@ public final class GatewayConfig {
      * per problem, as Spring Boot's failure analyzers print them.
      */
     public static String describe(BindException failure) {
+        if (failure.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
+            return unbound.getUnboundProperties().stream().map((property) -> property.getName() + " = "
+                    + property.getValue() + ": unknown property").collect(Collectors.joining("\n"));
+        }
+        if (Objects.requireNonNullElse(failure.getCause(), failure).getCause() instanceof InvalidGatewayConfigurationException invalid) {
+            return invalid.property() + " = " + invalid.value() + ": " + invalid.reason();
+        }
         if (failure.getCause() instanceof BindValidationException validation) {
             StringBuilder report = new StringBuilder();
             validation.getValidationErrors().getAllErrors().forEach((error) -> {
@@ -76,7 +105,7 @@ public final class GatewayConfig {
             return report.toString();
         }
         Object value = (failure.getProperty() != null) ? failure.getProperty().getValue() : null;
-        return failure.getName() + " = " + value + ": " + Objects.requireNonNullElse(failure.getCause(), failure).getMessage();
+        return failure.getName() + " = " + value + ": " + NestedExceptionUtils.getMostSpecificCause(failure).getMessage();
     }
 
     private static List<PropertySource<?>> yaml(Resource resource) {
