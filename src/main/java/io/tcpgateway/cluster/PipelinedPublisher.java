@@ -13,7 +13,7 @@ import org.springframework.messaging.MessageHandler;
  * without waiting for Redis's reply, so frames queued one after another go out pipelined on Spring
  * Boot's shared Lettuce connection. Spring Integration's {@code RedisPublishingMessageHandler} waits for
  * each reply; with it one pod published about 4 000 frames/s across (bench/, "Running several pods"
- * in the README), one round trip per frame. Lettuce writes one connection's commands in the order they
+ * in docs/kubernetes.md), one round trip per frame. Lettuce writes one connection's commands in the order they
  * were issued, and all of them are issued by the flow's one thread, so the order is the same. Replies
  * are counted as they come back (published, or a publish failure); how many may be outstanding is
  * bounded by Lettuce's request queue ({@code gateway.cluster.max-pending-frames}).

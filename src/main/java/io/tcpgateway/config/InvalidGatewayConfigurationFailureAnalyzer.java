@@ -16,6 +16,6 @@ class InvalidGatewayConfigurationFailureAnalyzer extends AbstractFailureAnalyzer
     protected FailureAnalysis analyze(Throwable rootFailure, InvalidGatewayConfigurationException cause) {
         String description = String.format("Invalid gateway configuration:%n%n    Property: %s%n    Value: \"%s\"%n    Reason: %s",
                 cause.property(), cause.value(), cause.reason());
-        return new FailureAnalysis(description, "Update your application's configuration (see README, Configuration).", cause);
+        return new FailureAnalysis(description, "Update your application's configuration (see docs/configuration.md).", cause);
     }
 }

@@ -7,7 +7,7 @@ import org.springframework.util.SimpleIdGenerator;
 
 /**
  * What every frame would otherwise pay for in Spring Integration, measured with JFR under the echo
- * benchmark (see README, "Tuning"): a random UUID per message id. (The per-message timers are taken
+ * benchmark (see docs/benchmark.md, "Tuning"): a random UUID per message id. (The per-message timers are taken
  * off the listener flows in {@link ListenerRegistrar}.)
  */
 @Configuration(proxyBeanMethods = false)
