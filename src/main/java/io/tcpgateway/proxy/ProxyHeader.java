@@ -1,0 +1,25 @@
+package io.tcpgateway.proxy;
+
+import java.net.InetSocketAddress;
+
+/** What the start of a connection said about its client. */
+public sealed interface ProxyHeader {
+
+    /** A header naming the client: the connection is that client's, relayed by the socket's peer. */
+    record Client(InetSocketAddress address) implements ProxyHeader {
+    }
+
+    /**
+     * A header that names no client (v1 {@code UNKNOWN}, v2 {@code LOCAL} or an unspecified family):
+     * the connection is the socket peer's own (a balancer's health check, say).
+     */
+    record Local() implements ProxyHeader {
+    }
+
+    /**
+     * No header: the connection's first bytes are its own data, given back here so that nothing is
+     * lost (the parser never reads further than it must to tell).
+     */
+    record Absent(byte[] firstBytes) implements ProxyHeader {
+    }
+}

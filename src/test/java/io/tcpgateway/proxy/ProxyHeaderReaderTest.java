@@ -1,0 +1,160 @@
+package io.tcpgateway.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** PROXY protocol v1 and v2 headers as balancers send them, and everything that is not one. */
+class ProxyHeaderReaderTest {
+
+    private static final byte[] V2_SIGNATURE = { 0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A };
+
+    @Test
+    void v1Tcp4NamesTheClientAndLeavesTheDataInTheStream() throws IOException {
+        InputStream in = stream("PROXY TCP4 203.0.113.7 10.0.0.1 51234 9000\r\nhello\n");
+        assertThat(ProxyHeaderReader.read(in)).isEqualTo(client("203.0.113.7", 51234));
+        assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("hello\n");
+    }
+
+    @Test
+    void v1Tcp6NamesTheClient() throws IOException {
+        assertThat(ProxyHeaderReader.read(stream("PROXY TCP6 2001:db8::7 2001:db8::1 40000 9000\r\n")))
+                .isEqualTo(client("2001:db8::7", 40000));
+    }
+
+    @Test
+    void v1UnknownKeepsTheSocketAddress() throws IOException {
+        assertThat(ProxyHeaderReader.read(stream("PROXY UNKNOWN\r\n"))).isInstanceOf(ProxyHeader.Local.class);
+        assertThat(ProxyHeaderReader.read(stream("PROXY UNKNOWN ffff:f...f:ffff ffff:f...f:ffff 65535 65535\r\n")))
+                .isInstanceOf(ProxyHeader.Local.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "PROXY TCP4 203.0.113.7 10.0.0.1 51234\r\n", "PROXY TCP4 203.0.113.7 10.0.0.1 51234 99999\r\n",
+            "PROXY TCP4 2001:db8::7 10.0.0.1 1 2\r\n", "PROXY TCP4 not-an-ip 10.0.0.1 1 2\r\n", "PROXY UDP4 1.2.3.4 1.2.3.5 1 2\r\n",
+            "PROXY TCP4 203.0.113.7 10.0.0.1 51234 9000\n", "PROXY TCP4 203.0.113.7 10.0.0.1 51234 9000\rX",
+            "PROXY TCP4 203.0.113.7 10.0.0.1 51234 9000" })
+    void aBrokenV1HeaderIsInvalid(String header) {
+        assertThatExceptionOfType(InvalidProxyHeaderException.class).isThrownBy(() -> ProxyHeaderReader.read(stream(header)));
+    }
+
+    @Test
+    void aV1HeaderThatNeverEndsIsInvalidAfter107Bytes() {
+        assertThatExceptionOfType(InvalidProxyHeaderException.class).isThrownBy(
+                () -> ProxyHeaderReader.read(stream("PROXY TCP4 " + "1".repeat(200) + "\r\n"))).withMessageContaining("107");
+    }
+
+    @Test
+    void v2ProxyOverIpv4NamesTheClientAndSkipsTlvs() throws IOException {
+        byte[] tlvs = { 0x05, 0x00, 0x03, 'a', 'b', 'c', (byte) 0xEA, 0x00, 0x02, 0x01, 0x02 };
+        ByteBuffer addresses = ByteBuffer.allocate(12 + tlvs.length).put(new byte[] { (byte) 198, 51, 100, 9 })
+                .put(new byte[] { 10, 0, 0, 1 }).putShort((short) 61000).putShort((short) 9000).put(tlvs);
+        InputStream in = new ByteArrayInputStream(concat(v2(0x21, 0x11, addresses.array()), "data".getBytes()));
+        assertThat(ProxyHeaderReader.read(in)).isEqualTo(client("198.51.100.9", 61000));
+        assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("data");
+    }
+
+    @Test
+    void v2ProxyOverIpv6NamesTheClient() throws IOException {
+        byte[] source = InetAddress.getByName("2001:db8::9").getAddress();
+        ByteBuffer addresses = ByteBuffer.allocate(36).put(source).put(new byte[16]).putShort((short) 443).putShort((short) 9000);
+        assertThat(ProxyHeaderReader.read(new ByteArrayInputStream(v2(0x21, 0x21, addresses.array()))))
+                .isEqualTo(client("2001:db8::9", 443));
+    }
+
+    @Test
+    void v2LocalKeepsTheSocketAddressWhateverItCarries() throws IOException {
+        InputStream in = new ByteArrayInputStream(concat(v2(0x20, 0x11, new byte[12]), "x".getBytes()));
+        assertThat(ProxyHeaderReader.read(in)).isInstanceOf(ProxyHeader.Local.class);
+        assertThat(in.readAllBytes()).containsExactly('x');
+    }
+
+    @Test
+    void brokenV2HeadersAreInvalid() {
+        assertThatExceptionOfType(InvalidProxyHeaderException.class).as("version 1")
+                .isThrownBy(() -> ProxyHeaderReader.read(new ByteArrayInputStream(v2(0x11, 0x11, new byte[12]))));
+        assertThatExceptionOfType(InvalidProxyHeaderException.class).as("UDP")
+                .isThrownBy(() -> ProxyHeaderReader.read(new ByteArrayInputStream(v2(0x21, 0x12, new byte[12]))));
+        assertThatExceptionOfType(InvalidProxyHeaderException.class).as("address block too short")
+                .isThrownBy(() -> ProxyHeaderReader.read(new ByteArrayInputStream(v2(0x21, 0x11, new byte[6]))));
+        byte[] truncated = v2(0x21, 0x11, new byte[12]);
+        assertThatExceptionOfType(InvalidProxyHeaderException.class).as("truncated")
+                .isThrownBy(() -> ProxyHeaderReader.read(new ByteArrayInputStream(Arrays.copyOf(truncated, 20))));
+        byte[] huge = concat(V2_SIGNATURE, new byte[] { 0x21, 0x11, (byte) 0xFF, (byte) 0xFF });
+        assertThatExceptionOfType(InvalidProxyHeaderException.class).as("64 KiB of TLVs")
+                .isThrownBy(() -> ProxyHeaderReader.read(new ByteArrayInputStream(huge)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "PING\n", "hello\n", "PROX\n", "\r\n", "P" })
+    void dataThatIsNoHeaderIsHandedBackWhole(String data) throws IOException {
+        InputStream in = stream(data);
+        ProxyHeader header = ProxyHeaderReader.read(in);
+        assertThat(header).isInstanceOf(ProxyHeader.Absent.class);
+        byte[] all = concat(((ProxyHeader.Absent) header).firstBytes(), in.readAllBytes());
+        assertThat(new String(all, StandardCharsets.US_ASCII)).isEqualTo(data);
+    }
+
+    @Test
+    void aTlsClientHelloIsNoHeader() throws IOException {
+        byte[] hello = { 0x16, 0x03, 0x01, 0x00, 0x05, 1, 2, 3, 4, 5 };
+        ProxyHeader header = ProxyHeaderReader.read(new ByteArrayInputStream(hello));
+        assertThat(((ProxyHeader.Absent) header).firstBytes()).containsExactly(0x16);
+    }
+
+    @Test
+    void aHeaderSplitIntoOneByteReadsIsReadWhole() throws IOException {
+        InputStream trickle = new InputStream() {
+            private final InputStream in = stream("PROXY TCP4 203.0.113.7 10.0.0.1 51234 9000\r\n");
+
+            @Override
+            public int read() throws IOException {
+                return in.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return in.read(b, off, Math.min(len, 1));
+            }
+        };
+        assertThat(ProxyHeaderReader.read(trickle)).isEqualTo(client("203.0.113.7", 51234));
+    }
+
+    private static ProxyHeader client(String address, int port) throws IOException {
+        return new ProxyHeader.Client(new InetSocketAddress(InetAddress.getByName(address), port));
+    }
+
+    private static byte[] v2(int versionCommand, int family, byte[] payload) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(V2_SIGNATURE);
+        out.write(versionCommand);
+        out.write(family);
+        out.write(payload.length >> 8);
+        out.write(payload.length & 0xff);
+        out.writeBytes(payload);
+        return out.toByteArray();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(a);
+        out.writeBytes(b);
+        return out.toByteArray();
+    }
+
+    private static InputStream stream(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII));
+    }
+}
