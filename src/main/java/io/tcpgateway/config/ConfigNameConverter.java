@@ -7,8 +7,9 @@ import org.springframework.core.convert.TypeDescriptor;
 import org.springframework.core.convert.converter.GenericConverter;
 
 /**
- * Reads a mode or a framing as users write it ({@code echo}, {@code length-prefix}; case and {@code _}
- * versus {@code -} do not matter), and refuses anything else with the spellings users write, where
+ * Reads a mode, a framing or a proxy-protocol setting as users write it ({@code echo},
+ * {@code length-prefix}, {@code off}; case and {@code _} versus {@code -} do not matter, and a bare YAML
+ * {@code off}, which YAML reads as {@code false}, is {@code off}), and refuses anything else with the spellings users write, where
  * Spring's own enum conversion would list the Java constants ({@code LENGTH_PREFIX}).
  */
 public final class ConfigNameConverter<E extends Enum<E> & ConfigName> implements GenericConverter {
@@ -32,6 +33,9 @@ public final class ConfigNameConverter<E extends Enum<E> & ConfigName> implement
             return null;
         }
         String written = source.toString().strip().toLowerCase(Locale.ROOT).replace('_', '-');
+        if (written.equals("false")) {
+            written = "off"; // YAML 1.1 reads a bare `off` as the boolean false
+        }
         for (E constant : type.getEnumConstants()) {
             if (constant.configName().equals(written)) {
                 return constant;

@@ -24,6 +24,12 @@ public class GatewayConfiguration {
         return new ConfigNameConverter<>(Framing.class, "framing");
     }
 
+    @Bean
+    @ConfigurationPropertiesBinding
+    static ConfigNameConverter<ProxyProtocol> proxyProtocolConverter() {
+        return new ConfigNameConverter<>(ProxyProtocol.class, "proxy-protocol setting");
+    }
+
     /** Boot applies the bean of this name to every {@code @ConfigurationProperties} class. */
     @Bean(name = EnableConfigurationProperties.VALIDATOR_BEAN_NAME)
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)

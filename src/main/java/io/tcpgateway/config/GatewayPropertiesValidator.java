@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.springframework.security.util.matcher.InetAddressMatchers;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
@@ -105,6 +106,19 @@ public class GatewayPropertiesValidator implements Validator {
         }
         if (listener.maxConnections() < 1) {
             errors.rejectValue(prefix + "max-connections", "positive", "must be greater than 0");
+        }
+        if (listener.proxyHeaderTimeout() != null && !listener.proxyHeaderTimeout().isPositive()) {
+            errors.rejectValue(prefix + "proxy-header-timeout", "positive", "must be greater than 0");
+        }
+        List<String> trusted = (listener.trustedProxies() != null) ? listener.trustedProxies() : List.of();
+        for (int i = 0; i < trusted.size(); i++) {
+            try {
+                InetAddressMatchers.fromIpAddress(trusted.get(i));
+            }
+            catch (IllegalArgumentException notARange) {
+                errors.rejectValue(prefix + "trusted-proxies[" + i + "]", "range",
+                        "must be an IP address or a CIDR range such as 10.0.0.0/8 (no host names)");
+            }
         }
     }
 

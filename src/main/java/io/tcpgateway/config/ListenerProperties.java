@@ -5,6 +5,8 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.time.Duration;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -20,6 +22,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxFrameBytes a longer frame closes its connection (reason frame-too-large)
  * @param maxConnections one more connection is told "ERROR server full" and closed (reason rejected)
  * @param sslBundle name of a Spring Boot SSL bundle ({@code spring.ssl.bundle.*}); when set the listener speaks TLS
+ * @param proxyProtocol off, optional or required: a PROXY protocol v1/v2 header at the start of each connection
+ *     (read before TLS) names the client behind a load balancer
+ * @param proxyHeaderTimeout how long a connection may take to send its PROXY header
+ * @param trustedProxies CIDR ranges (or addresses) allowed to send a PROXY header; empty = any
  * <p>Single-word components are checked with constraint annotations; the multi-word ones by
  * {@link GatewayPropertiesValidator}, so that errors name them as they are written ({@code max-frame-bytes}).
  */
@@ -32,11 +38,15 @@ public record ListenerProperties(
         @DefaultValue("line") @NotNull Framing framing,
         @DefaultValue("65536") int maxFrameBytes,
         @DefaultValue("10000") int maxConnections,
-        @Nullable String sslBundle) {
+        @Nullable String sslBundle,
+        @DefaultValue("off") @NotNull ProxyProtocol proxyProtocol,
+        @DefaultValue("5s") @NotNull Duration proxyHeaderTimeout,
+        @DefaultValue List<String> trustedProxies) {
 
     /** The listener that runs when nothing is configured: {@code chat} on port 9000. */
     static ListenerProperties defaultChat() {
-        return new ListenerProperties("chat", 9000, "0.0.0.0", Mode.BROADCAST, false, Framing.LINE, 65536, 10000, null);
+        return new ListenerProperties("chat", 9000, "0.0.0.0", Mode.BROADCAST, false, Framing.LINE, 65536, 10000, null,
+                ProxyProtocol.OFF, Duration.ofSeconds(5), List.of());
     }
 
     public boolean tls() {

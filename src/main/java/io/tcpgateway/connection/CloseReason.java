@@ -25,6 +25,11 @@ public enum CloseReason {
     SLOW_CONSUMER("slow-consumer", null),
     /** The listener was at {@code max-connections}. */
     REJECTED("rejected", "ERROR server full"),
+    /**
+     * Its PROXY header was malformed, truncated, too slow, missing where required, or sent from an
+     * address outside {@code trusted-proxies}. Nothing is ever written to such a connection.
+     */
+    PROXY_HEADER_INVALID("proxy-header-invalid", null),
     /** The gateway is shutting down; the goodbye is {@code gateway.shutdown.message}. */
     SHUTDOWN("shutdown", null),
     /** Anything else: broken framing ({@code ERROR invalid frame}), a TLS failure, an I/O error. */

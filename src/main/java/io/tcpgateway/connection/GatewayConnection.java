@@ -1,14 +1,21 @@
 package io.tcpgateway.connection;
 
+import io.tcpgateway.config.ProxyProtocol;
 import io.tcpgateway.framing.FrameTooLargeException;
 import io.tcpgateway.framing.InvalidFrameException;
 import io.tcpgateway.framing.ReadBuffer;
+import io.tcpgateway.proxy.InvalidProxyHeaderException;
+import io.tcpgateway.proxy.ProxyHeader;
+import io.tcpgateway.proxy.ProxyHeaderReader;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -38,17 +45,29 @@ public final class GatewayConnection extends TcpNetConnection {
 
     private static final byte[] INVALID_FRAME = "ERROR invalid frame".getBytes(StandardCharsets.US_ASCII);
 
-    private final Socket socket;
+    private static final byte[] NOTHING = new byte[0];
+
+    /** The socket this connection reads and writes: the accepted one, or TLS over it. */
+    private volatile Socket socket;
+    /** TLS (or nothing) still to be put over the socket once the PROXY header is read; null: done. */
+    private @Nullable SocketLayer afterProxyHeader;
+    /** Bytes read while looking for a PROXY header that were the client's own data (plain listeners). */
+    private byte[] replay = NOTHING;
     private final Peer peer;
     private final Burst burst;
     private @Nullable ReadBuffer readBuffer;
     private long bytesCounted;
     private boolean discardInput;
 
-    GatewayConnection(Socket socket, GatewayListener listener, @Nullable ApplicationEventPublisher publisher,
-            @Nullable String factoryName) {
+    /**
+     * @param afterProxyHeader for a listener with a PROXY header: the layer (TLS or none) to put over the
+     *     socket once the header is read; null when the socket is ready as it is
+     */
+    GatewayConnection(Socket socket, GatewayListener listener, @Nullable SocketLayer afterProxyHeader,
+            @Nullable ApplicationEventPublisher publisher, @Nullable String factoryName) {
         super(socket, true, false, publisher, factoryName);
         this.socket = socket;
+        this.afterProxyHeader = afterProxyHeader;
         this.peer = new Peer(ConnectionIds.nextSequence(), listener, this, getHostAddress(), // SI's string, not a copy
                 socket.getPort());
         this.burst = new Burst(peer);
@@ -63,7 +82,12 @@ public final class GatewayConnection extends TcpNetConnection {
     protected InputStream inputStream() throws IOException {
         ReadBuffer buffer = readBuffer;
         if (buffer == null) {
-            buffer = new ReadBuffer(super.inputStream(), burst);
+            InputStream in = socket.getInputStream();
+            if (replay.length > 0) {
+                in = new SequenceInputStream(new ByteArrayInputStream(replay), in);
+                replay = NOTHING;
+            }
+            buffer = new ReadBuffer(in, burst);
             readBuffer = buffer;
         }
         return buffer;
@@ -95,6 +119,13 @@ public final class GatewayConnection extends TcpNetConnection {
      */
     @Override
     public void run() {
+        SocketLayer layer = afterProxyHeader;
+        if (layer != null) {
+            afterProxyHeader = null;
+            if (!takeProxyHeader(layer)) {
+                return;
+            }
+        }
         publishConnectionOpenEvent();
         try {
             while (awaitBytes() && receiveAndHandle()) {
@@ -106,6 +137,75 @@ public final class GatewayConnection extends TcpNetConnection {
         }
         if (discardInput) {
             discardUntilClosed();
+        }
+    }
+
+    /**
+     * Reads the PROXY header before anything else (TLS included) and takes the client it names as the
+     * peer's address; then puts the listener's layer over the socket. Nothing is written to the
+     * connection before this has succeeded. False when the connection was closed instead: the header
+     * was invalid, truncated, too slow, missing where required, or came from an untrusted address
+     * (reason {@code proxy-header-invalid}), or the client left before sending anything.
+     */
+    private boolean takeProxyHeader(SocketLayer layer) {
+        GatewayListener listener = peer.listener();
+        boolean required = listener.proxyProtocol() == ProxyProtocol.REQUIRED;
+        DeadlineInputStream in = null;
+        try {
+            in = new DeadlineInputStream(socket, listener.properties().proxyHeaderTimeout());
+            ProxyHeader header = readProxyHeader(in, required);
+            byte[] firstBytes = NOTHING;
+            switch (header) {
+                case ProxyHeader.Client client -> {
+                    trusted(listener);
+                    peer.relayedFor(client.address());
+                }
+                case ProxyHeader.Local local -> trusted(listener);
+                case ProxyHeader.Absent absent -> {
+                    if (required) {
+                        throw new InvalidProxyHeaderException("no PROXY header");
+                    }
+                    firstBytes = absent.firstBytes();
+                }
+            }
+            in.done();
+            if (layer.isTls()) {
+                socket = layer.over(socket, firstBytes);
+            }
+            else {
+                replay = firstBytes;
+            }
+            return true;
+        }
+        catch (EOFException left) {
+            // Gone before a header could be read; in optional mode one that sent nothing just left.
+            peer.close((required || (in != null && in.bytesRead() > 0)) ? CloseReason.PROXY_HEADER_INVALID : CloseReason.PEER);
+            return false;
+        }
+        catch (IOException | RuntimeException invalid) {
+            log.debug("PROXY header refused from {}: {}", peer.remoteAddress(), invalid.getMessage());
+            peer.close(CloseReason.PROXY_HEADER_INVALID);
+            return false;
+        }
+    }
+
+    /** A timeout with nothing read means no header in optional mode; anything else is what the reader says. */
+    private static ProxyHeader readProxyHeader(DeadlineInputStream in, boolean required) throws IOException {
+        try {
+            return ProxyHeaderReader.read(in);
+        }
+        catch (SocketTimeoutException slow) {
+            if (required || in.bytesRead() > 0) {
+                throw new InvalidProxyHeaderException("no complete PROXY header within the proxy-header-timeout");
+            }
+            return new ProxyHeader.Absent(NOTHING);
+        }
+    }
+
+    private void trusted(GatewayListener listener) throws InvalidProxyHeaderException {
+        if (!listener.trustsProxy(socket.getInetAddress())) {
+            throw new InvalidProxyHeaderException("a PROXY header from " + socket.getInetAddress().getHostAddress()
+                    + ", which is not in trusted-proxies");
         }
     }
 

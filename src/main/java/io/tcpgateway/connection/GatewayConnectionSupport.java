@@ -1,5 +1,6 @@
 package io.tcpgateway.connection;
 
+import io.tcpgateway.config.ProxyProtocol;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -14,6 +15,8 @@ import org.springframework.integration.ip.tcp.connection.TcpNetConnectionSupport
  */
 public final class GatewayConnectionSupport implements TcpNetConnectionSupport {
 
+    private static final byte[] NOTHING = new byte[0];
+
     private final GatewayListener listener;
     private final SocketLayer layer;
 
@@ -27,7 +30,11 @@ public final class GatewayConnectionSupport implements TcpNetConnectionSupport {
     public TcpNetConnection createNewConnection(Socket socket, boolean server, boolean lookupHost,
             @Nullable ApplicationEventPublisher publisher, @Nullable String connectionFactoryName) {
         try {
-            return new GatewayConnection(layer.over(socket), listener, publisher, connectionFactoryName);
+            if (listener.proxyProtocol() == ProxyProtocol.OFF) {
+                return new GatewayConnection(layer.over(socket, NOTHING), listener, null, publisher, connectionFactoryName);
+            }
+            // The PROXY header comes before TLS: the connection layers TLS itself once the header is read.
+            return new GatewayConnection(socket, listener, layer, publisher, connectionFactoryName);
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);

@@ -3,7 +3,9 @@ package io.tcpgateway.connection;
 import io.tcpgateway.config.ListenerProperties;
 import io.tcpgateway.config.Mode;
 import io.tcpgateway.config.OutboundProperties;
+import io.tcpgateway.config.ProxyProtocol;
 import io.tcpgateway.framing.FrameCodec;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
@@ -15,6 +17,8 @@ import org.springframework.integration.ip.IpHeaders;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.support.GenericMessage;
+import org.springframework.security.util.matcher.InetAddressMatcher;
+import org.springframework.security.util.matcher.InetAddressMatchers;
 
 /**
  * One configured listener at run time: its settings, its codec, its admission under
@@ -35,6 +39,8 @@ public final class GatewayListener {
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
     private final AtomicInteger admitted = new AtomicInteger();
     private final ListenerStats stats = new ListenerStats();
+    /** Who may send a PROXY header; null: anyone. */
+    private final @Nullable InetAddressMatcher trustedProxies;
     private volatile @Nullable Acceptor acceptor;
     private volatile @Nullable MessageChannel toOne;
     private volatile boolean draining;
@@ -47,6 +53,18 @@ public final class GatewayListener {
         this.maxPendingBytes = outbound.maxPendingBytes().toBytes();
         this.maxStallNanos = outbound.maxStall().toNanos();
         this.executors = executors;
+        this.trustedProxies = properties.trustedProxies().isEmpty() ? null
+                : InetAddressMatchers.builder().includeAddresses(properties.trustedProxies()).build();
+    }
+
+    /** Whether connections start with a PROXY header (read before anything else, TLS included). */
+    public ProxyProtocol proxyProtocol() {
+        return properties.proxyProtocol();
+    }
+
+    /** Whether a connection from {@code address} may carry a PROXY header ({@code trusted-proxies}). */
+    public boolean trustsProxy(InetAddress address) {
+        return trustedProxies == null || trustedProxies.matches(address);
     }
 
     public void bind(Acceptor acceptor) {

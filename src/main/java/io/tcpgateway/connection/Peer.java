@@ -2,6 +2,7 @@ package io.tcpgateway.connection;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -33,8 +34,10 @@ public final class Peer {
     private final String id;
     private final GatewayListener listener;
     private final GatewayConnection connection;
-    private final String remoteAddress;
-    private final int remotePort;
+    // Set once, by the reader before the peer is published (admitted): the PROXY header may change them.
+    private String remoteAddress;
+    private int remotePort;
+    private @Nullable String proxyAddress;
     private final long connectedAt;
     private final OutboundQueue outbound;
     // Set once, by compare-and-set through CLOSE_REASON (a field, not an AtomicReference object per peer).
@@ -151,7 +154,7 @@ public final class Peer {
 
     /** What is remembered of a closed connection: plain values, none of its buffers or sockets. */
     ClosedPeer toClosed() {
-        return new ClosedPeer(id, sequence, listener.name(), remoteAddress, remotePort, connectedAt(),
+        return new ClosedPeer(id, sequence, listener.name(), remoteAddress, remotePort, proxyAddress, connectedAt(),
                 Instant.ofEpochMilli(lastReadAt), Instant.ofEpochMilli(lastWriteAt), framesIn, framesOut, bytesIn,
                 bytesOut, Objects.requireNonNullElseGet(closedAt(), Instant::now),
                 Objects.requireNonNullElse(closeReason(), CloseReason.ERROR));
@@ -225,6 +228,22 @@ public final class Peer {
 
     public GatewayListener listener() {
         return listener;
+    }
+
+    /**
+     * The connection is {@code client}'s, relayed by a load balancer (a PROXY header said so): the
+     * client's address becomes the peer's everywhere, the socket's is kept as {@link #proxyAddress}.
+     * Called by the reader before the peer is published.
+     */
+    void relayedFor(InetSocketAddress client) {
+        proxyAddress = remoteAddress;
+        remoteAddress = client.getAddress().getHostAddress();
+        remotePort = client.getPort();
+    }
+
+    /** The load balancer's address when a PROXY header named the client; null otherwise. */
+    public @Nullable String proxyAddress() {
+        return proxyAddress;
     }
 
     public String remoteAddress() {

@@ -77,7 +77,8 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent> {
         peer.markClosed(CloseReason.ERROR);
         CloseReason reason = Objects.requireNonNullElse(peer.closeReason(), CloseReason.ERROR); // set just above
         boolean wasLive = peer.listener().release(peer);
-        if (wasLive || reason == CloseReason.REJECTED) {
+        // Never admitted but still reported: refused for being over max-connections, or for its PROXY header.
+        if (wasLive || reason == CloseReason.REJECTED || reason == CloseReason.PROXY_HEADER_INVALID) {
             peer.listener().stats().connectionClosed(reason);
             remember(peer);
             logLine("Connection closed", peer, true);

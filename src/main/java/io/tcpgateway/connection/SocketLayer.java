@@ -11,8 +11,18 @@ import java.net.Socket;
 @FunctionalInterface
 public interface SocketLayer {
 
-    SocketLayer NONE = (plain) -> plain;
+    SocketLayer NONE = (plain, consumed) -> plain;
 
-    /** The socket the connection uses; does no I/O (a TLS handshake runs at the first read). */
-    Socket over(Socket plain) throws IOException;
+    /**
+     * The socket the connection uses; does no I/O (a TLS handshake runs at the first read).
+     *
+     * @param consumed bytes already read from {@code plain} that belong to the layer (the start of a
+     *     TLS handshake read while looking for a PROXY header); empty when none
+     */
+    Socket over(Socket plain, byte[] consumed) throws IOException;
+
+    /** Whether this layer is TLS (then it must see the bytes read while looking for a PROXY header). */
+    default boolean isTls() {
+        return this != NONE;
+    }
 }

@@ -3,6 +3,7 @@ package io.tcpgateway.listener;
 import io.tcpgateway.config.InvalidGatewayConfigurationException;
 import io.tcpgateway.config.ListenerProperties;
 import io.tcpgateway.connection.SocketLayer;
+import java.io.ByteArrayInputStream;
 import java.util.Objects;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -38,8 +39,10 @@ final class TlsSocketFactories {
     static SocketLayer layer(SslBundle bundle) {
         SSLSocketFactory factory = bundle.createSslContext().getSocketFactory();
         SslOptions options = bundle.getOptions();
-        return (plain) -> {
-            SSLSocket tls = (SSLSocket) factory.createSocket(plain, null, true); // server mode
+        return (plain, consumed) -> {
+            // Server mode; bytes of the handshake already read (looking for a PROXY header) are given back.
+            SSLSocket tls = (SSLSocket) factory.createSocket(plain,
+                    (consumed.length == 0) ? null : new ByteArrayInputStream(consumed), true);
             if (options.getEnabledProtocols() != null) {
                 tls.setEnabledProtocols(options.getEnabledProtocols());
             }

@@ -4,6 +4,7 @@ import io.tcpgateway.config.Framing;
 import io.tcpgateway.config.ListenerProperties;
 import io.tcpgateway.config.Mode;
 import io.tcpgateway.config.OutboundProperties;
+import io.tcpgateway.config.ProxyProtocol;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -43,7 +44,7 @@ final class LoopbackPeers implements AutoCloseable {
             Thread.ofVirtual().start(task);
         };
         ListenerProperties properties = new ListenerProperties("test", 0, "127.0.0.1", Mode.BROADCAST, false,
-                Framing.LINE, 65_536, maxConnections, null);
+                Framing.LINE, 65_536, maxConnections, null, ProxyProtocol.OFF, Duration.ofSeconds(5), List.of());
         listener = new GatewayListener(properties, new OutboundProperties(maxPendingBytes, Duration.ofMillis(50)),
                 new ConnectionExecutors(scheduler, counting), "");
     }
@@ -73,7 +74,7 @@ final class LoopbackPeers implements AutoCloseable {
             }
             sockets.add(client);
             sockets.add(accepted);
-            return new Pair(new GatewayConnection(accepted, listener, null, null).peer(), client);
+            return new Pair(new GatewayConnection(accepted, listener, null, null, null).peer(), client);
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);

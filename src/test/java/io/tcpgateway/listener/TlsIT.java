@@ -7,16 +7,10 @@ import io.tcpgateway.connection.CloseReason;
 import io.tcpgateway.connection.PeerRegistry;
 import io.tcpgateway.support.GatewayPorts;
 import io.tcpgateway.support.TcpTestClient;
-import java.io.FileInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.tcpgateway.support.TestCertificates;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -30,7 +24,6 @@ import org.springframework.test.context.DynamicPropertySource;
         "gateway.listeners[1].name=plain", "gateway.listeners[1].port=0", "gateway.listeners[1].mode=echo" })
 class TlsIT {
 
-    static final String PASSWORD = "changeit";
     static Path keystore;
 
     @Autowired
@@ -41,16 +34,15 @@ class TlsIT {
 
     @DynamicPropertySource
     static void sslBundle(DynamicPropertyRegistry properties) throws Exception {
-        keystore = generateSelfSignedKeystore();
+        keystore = TestCertificates.selfSignedKeystore();
         properties.add("spring.ssl.bundle.jks.gateway-tls.keystore.location", () -> "file:" + keystore);
-        properties.add("spring.ssl.bundle.jks.gateway-tls.keystore.password", () -> PASSWORD);
+        properties.add("spring.ssl.bundle.jks.gateway-tls.keystore.password", () -> TestCertificates.PASSWORD);
         properties.add("spring.ssl.bundle.jks.gateway-tls.keystore.type", () -> "PKCS12");
     }
 
     @Test
     void aTlsClientTrustingTheBundleCertificateChatsOverTls() throws Exception {
-        SSLContext client = SSLContext.getInstance("TLS");
-        client.init(null, trustingKeystore().getTrustManagers(), null);
+        SSLContext client = TestCertificates.trusting(keystore);
         try (TcpTestClient tls = TcpTestClient.connect(client.getSocketFactory(), GatewayPorts.of(registrar, "secure"))) {
             tls.sendLine("secret");
             assertThat(tls.readLine()).isEqualTo("secret");
@@ -70,31 +62,5 @@ class TlsIT {
             plain.sendLine("unaffected");
             assertThat(plain.readLine()).isEqualTo("unaffected");
         }
-    }
-
-    private static TrustManagerFactory trustingKeystore() throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        try (InputStream in = new FileInputStream(keystore.toFile())) {
-            trust.load(in, PASSWORD.toCharArray());
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        return factory;
-    }
-
-    /** keytool ships with every JDK: no test-only key material is committed. */
-    static Path generateSelfSignedKeystore() throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory("tcp-gateway-tls");
-        Path file = dir.resolve("gateway.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "gateway", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
-                "-keystore", file.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD)
-                .redirectErrorStream(true).start();
-        String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (keytool.waitFor() != 0) {
-            throw new IllegalStateException("keytool failed: " + output);
-        }
-        return file;
     }
 }

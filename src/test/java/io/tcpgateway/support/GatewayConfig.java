@@ -6,6 +6,7 @@ import io.tcpgateway.config.GatewayProperties;
 import io.tcpgateway.config.GatewayPropertiesValidator;
 import io.tcpgateway.config.InvalidGatewayConfigurationException;
 import io.tcpgateway.config.Mode;
+import io.tcpgateway.config.ProxyProtocol;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -70,6 +71,7 @@ public final class GatewayConfig {
         ApplicationConversionService conversion = new ApplicationConversionService();
         conversion.addConverter(new ConfigNameConverter<>(Mode.class, "mode"));
         conversion.addConverter(new ConfigNameConverter<>(Framing.class, "framing"));
+        conversion.addConverter(new ConfigNameConverter<>(ProxyProtocol.class, "proxy-protocol setting"));
         try (LocalValidatorFactoryBean beanConstraints = new LocalValidatorFactoryBean()) {
             beanConstraints.afterPropertiesSet();
             Binder binder = new Binder(ConfigurationPropertySources.from(sources),

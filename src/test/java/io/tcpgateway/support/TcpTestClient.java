@@ -1,5 +1,6 @@
 package io.tcpgateway.support;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -31,7 +32,7 @@ public final class TcpTestClient implements AutoCloseable {
         this.socket = socket;
         socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
         socket.setTcpNoDelay(true);
-        this.in = new java.io.BufferedInputStream(socket.getInputStream());
+        this.in = new BufferedInputStream(socket.getInputStream());
         this.out = socket.getOutputStream();
     }
 
@@ -48,6 +49,34 @@ public final class TcpTestClient implements AutoCloseable {
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /** A client over a socket the test set up itself (TLS over a connection that sent a PROXY header first, say). */
+    public static TcpTestClient over(Socket socket) {
+        try {
+            return new TcpTestClient(socket);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** Everything the server sends until it closes the connection (fails if it does not within the read timeout). */
+    public byte[] readUntilClosed() {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        try {
+            int next;
+            while ((next = in.read()) >= 0) {
+                received.write(next);
+            }
+        }
+        catch (SocketException reset) {
+            // closed with a reset: closed all the same
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        return received.toByteArray();
     }
 
     /** A client that never reads: a tiny receive buffer so its backlog builds up in the server fast. */
