@@ -107,6 +107,9 @@ public class GatewayPropertiesValidator implements Validator {
         if (listener.maxConnections() < 1) {
             errors.rejectValue(prefix + "max-connections", "positive", "must be greater than 0");
         }
+        if (listener.maxConnectionsPerSource() < 0) {
+            errors.rejectValue(prefix + "max-connections-per-source", "notNegative", "must not be negative (0 = no limit)");
+        }
         if (listener.proxyHeaderTimeout() != null && !listener.proxyHeaderTimeout().isPositive()) {
             errors.rejectValue(prefix + "proxy-header-timeout", "positive", "must be greater than 0");
         }

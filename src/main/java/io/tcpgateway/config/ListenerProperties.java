@@ -26,6 +26,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     (read before TLS) names the client behind a load balancer
  * @param proxyHeaderTimeout how long a connection may take to send its PROXY header
  * @param trustedProxies CIDR ranges (or addresses) allowed to send a PROXY header; empty = any
+ * @param maxConnectionsPerSource open connections from one client address (after PROXY); one more is told
+ *     "ERROR too many connections from your address" and closed (reason source-limit); 0 = no limit
  * <p>Single-word components are checked with constraint annotations; the multi-word ones by
  * {@link GatewayPropertiesValidator}, so that errors name them as they are written ({@code max-frame-bytes}).
  */
@@ -41,12 +43,13 @@ public record ListenerProperties(
         @Nullable String sslBundle,
         @DefaultValue("off") @NotNull ProxyProtocol proxyProtocol,
         @DefaultValue("5s") @NotNull Duration proxyHeaderTimeout,
-        @DefaultValue List<String> trustedProxies) {
+        @DefaultValue List<String> trustedProxies,
+        @DefaultValue("0") int maxConnectionsPerSource) {
 
     /** The listener that runs when nothing is configured: {@code chat} on port 9000. */
     static ListenerProperties defaultChat() {
         return new ListenerProperties("chat", 9000, "0.0.0.0", Mode.BROADCAST, false, Framing.LINE, 65536, 10000, null,
-                ProxyProtocol.OFF, Duration.ofSeconds(5), List.of());
+                ProxyProtocol.OFF, Duration.ofSeconds(5), List.of(), 0);
     }
 
     public boolean tls() {

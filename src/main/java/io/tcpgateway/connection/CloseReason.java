@@ -25,6 +25,8 @@ public enum CloseReason {
     SLOW_CONSUMER("slow-consumer", null),
     /** The listener was at {@code max-connections}. */
     REJECTED("rejected", "ERROR server full"),
+    /** Its client address already had {@code max-connections-per-source} connections open on the listener. */
+    SOURCE_LIMIT("source-limit", "ERROR too many connections from your address"),
     /**
      * Its PROXY header was malformed, truncated, too slow, missing where required, or sent from an
      * address outside {@code trusted-proxies}. Nothing is ever written to such a connection.
@@ -41,6 +43,11 @@ public enum CloseReason {
     CloseReason(String tag, @Nullable String goodbye) {
         this.tag = tag;
         this.goodbye = (goodbye != null) ? goodbye.getBytes(StandardCharsets.US_ASCII) : null;
+    }
+
+    /** Refused before it became a peer (never admitted), yet reported: counted, logged, remembered. */
+    public boolean refusedAtAdmission() {
+        return this == REJECTED || this == SOURCE_LIMIT || this == PROXY_HEADER_INVALID;
     }
 
     public String tag() {

@@ -38,6 +38,8 @@ public final class GatewayListener {
     private final String connectionIdSuffix;
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
     private final AtomicInteger admitted = new AtomicInteger();
+    /** Admitted connections per client address; used only with {@code max-connections-per-source}. */
+    private final Map<String, Integer> openPerSource = new ConcurrentHashMap<>();
     private final ListenerStats stats = new ListenerStats();
     /** Who may send a PROXY header; null: anyone. */
     private final @Nullable InetAddressMatcher trustedProxies;
@@ -185,27 +187,64 @@ public final class GatewayListener {
         return stats;
     }
 
-    /** Takes one of the {@code max-connections} slots and makes the peer live; false when the listener is full. */
-    boolean admit(Peer peer) {
+    /**
+     * Takes one of its address's {@code max-connections-per-source} slots and one of the listener's
+     * {@code max-connections} slots, and makes the peer live; the reason it is refused otherwise
+     * ({@code source-limit} is checked first, so one busy address is told so rather than "server full").
+     */
+    @Nullable CloseReason admit(Peer peer) {
+        if (!takeSourceSlot(peer.remoteAddress())) {
+            return CloseReason.SOURCE_LIMIT;
+        }
         int current;
         do {
             current = admitted.get();
             if (current >= properties.maxConnections()) {
-                return false;
+                releaseSourceSlot(peer.remoteAddress());
+                return CloseReason.REJECTED;
             }
         }
         while (!admitted.compareAndSet(current, current + 1));
         peer.admit();
         peers.put(peer.id(), peer);
-        return true;
+        return null;
     }
 
-    /** The peer closed: frees its slot; false when it was not live (never admitted, or released already). */
+    /** The peer closed: frees its slots; false when it was not live (never admitted, or released already). */
     boolean release(Peer peer) {
         if (peers.remove(peer.id(), peer)) {
             admitted.decrementAndGet();
+            releaseSourceSlot(peer.remoteAddress());
             return true;
         }
         return false;
+    }
+
+    private boolean takeSourceSlot(String address) {
+        int limit = properties.maxConnectionsPerSource();
+        if (limit == 0) {
+            return true;
+        }
+        boolean[] taken = new boolean[1];
+        openPerSource.compute(address, (key, open) -> {
+            int now = (open == null) ? 0 : open;
+            if (now >= limit) {
+                return open; // unchanged
+            }
+            taken[0] = true;
+            return now + 1;
+        });
+        return taken[0];
+    }
+
+    private void releaseSourceSlot(String address) {
+        if (properties.maxConnectionsPerSource() > 0) {
+            openPerSource.computeIfPresent(address, (key, open) -> (open <= 1) ? null : open - 1);
+        }
+    }
+
+    /** Open connections of one client address, while {@code max-connections-per-source} applies. */
+    int openFrom(String address) {
+        return openPerSource.getOrDefault(address, 0);
     }
 }

@@ -62,9 +62,10 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent> {
     private void opened(Peer peer) {
         GatewayListener listener = peer.listener();
         listener.stats().connectionOpened();
-        if (!listener.admit(peer)) {
+        CloseReason refused = listener.admit(peer);
+        if (refused != null) {
             // Accepted by the kernel already: tell the client why before closing it.
-            peer.closeSaying(CloseReason.REJECTED);
+            peer.closeSaying(refused);
             return;
         }
         logLine("Connection opened", peer, false);
@@ -77,8 +78,7 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent> {
         peer.markClosed(CloseReason.ERROR);
         CloseReason reason = Objects.requireNonNullElse(peer.closeReason(), CloseReason.ERROR); // set just above
         boolean wasLive = peer.listener().release(peer);
-        // Never admitted but still reported: refused for being over max-connections, or for its PROXY header.
-        if (wasLive || reason == CloseReason.REJECTED || reason == CloseReason.PROXY_HEADER_INVALID) {
+        if (wasLive || reason.refusedAtAdmission()) {
             peer.listener().stats().connectionClosed(reason);
             remember(peer);
             logLine("Connection closed", peer, true);

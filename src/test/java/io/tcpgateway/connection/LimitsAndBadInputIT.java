@@ -11,13 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 
 /**
- * Limits (max-frame-bytes, max-connections) and hostile input: each closes only the offending
+ * Limits (max-frame-bytes, max-connections, max-connections-per-source) and hostile input: each closes only the offending
  * connection, with its error frame and reason, while the other peers carry on.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -28,7 +29,9 @@ import org.springframework.boot.test.context.SpringBootTest;
         "gateway.listeners[2].name=stx", "gateway.listeners[2].port=0", "gateway.listeners[2].mode=echo",
         "gateway.listeners[2].framing=stx-etx", "gateway.listeners[2].max-frame-bytes=16",
         "gateway.listeners[3].name=tiny", "gateway.listeners[3].port=0", "gateway.listeners[3].mode=echo",
-        "gateway.listeners[3].max-connections=2" })
+        "gateway.listeners[3].max-connections=2",
+        "gateway.listeners[4].name=per-source", "gateway.listeners[4].port=0", "gateway.listeners[4].mode=echo",
+        "gateway.listeners[4].max-connections-per-source=2" })
 class LimitsAndBadInputIT {
 
     @Autowired
@@ -55,7 +58,7 @@ class LimitsAndBadInputIT {
             offender.awaitClosedByServer();
             assertClosedWith(CloseReason.FRAME_TOO_LARGE);
             ClosedPeer closed = await().until(() -> registry.closed().stream()
-                    .filter((peer) -> peer.id().equals(offenderId)).findFirst().orElse(null), java.util.Objects::nonNull);
+                    .filter((peer) -> peer.id().equals(offenderId)).findFirst().orElse(null), Objects::nonNull);
             assertThat(closed.reason()).isEqualTo(CloseReason.FRAME_TOO_LARGE);
             assertThat(closed.bytesIn()).as("what was read counts, the refused frame included")
                     .isEqualTo(17 + 18 + 18);
@@ -124,6 +127,31 @@ class LimitsAndBadInputIT {
         try (TcpTestClient bystander = TcpTestClient.connect(port("small"))) {
             bystander.sendLine("alive");
             assertThat(bystander.readLine()).isEqualTo("alive");
+        }
+    }
+
+    @Test
+    void oneConnectionOverTheAddresssShareIsToldAndClosedWhileItsOpenOnesAreUntouched() {
+        long before = registrar.listener("per-source").stats().closed(CloseReason.SOURCE_LIMIT);
+        try (TcpTestClient first = TcpTestClient.connect(port("per-source"));
+                TcpTestClient second = TcpTestClient.connect(port("per-source"))) {
+            await().until(() -> registrar.listener("per-source").peers().size() == 2);
+            try (TcpTestClient third = TcpTestClient.connect(port("per-source"))) {
+                third.sendLine("me too");
+                assertThat(third.readLine()).isEqualTo("ERROR too many connections from your address");
+                third.awaitClosedByServer();
+            }
+            assertClosedWith(CloseReason.SOURCE_LIMIT);
+            assertThat(registrar.listener("per-source").stats().closed(CloseReason.SOURCE_LIMIT)).isEqualTo(before + 1);
+            first.sendLine("one");
+            second.sendLine("two");
+            assertThat(first.readLine()).isEqualTo("one");
+            assertThat(second.readLine()).isEqualTo("two");
+        }
+        await().until(() -> registrar.listener("per-source").peers().isEmpty());
+        try (TcpTestClient again = TcpTestClient.connect(port("per-source"))) {
+            again.sendLine("freed");
+            assertThat(again.readLine()).as("closing frees the address's slots").isEqualTo("freed");
         }
     }
 

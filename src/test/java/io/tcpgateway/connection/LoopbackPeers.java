@@ -33,6 +33,10 @@ final class LoopbackPeers implements AutoCloseable {
     final GatewayListener listener;
 
     LoopbackPeers(DataSize maxPendingBytes, int maxConnections) {
+        this(maxPendingBytes, maxConnections, 0);
+    }
+
+    LoopbackPeers(DataSize maxPendingBytes, int maxConnections, int maxPerSource) {
         try {
             server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         }
@@ -44,7 +48,7 @@ final class LoopbackPeers implements AutoCloseable {
             Thread.ofVirtual().start(task);
         };
         ListenerProperties properties = new ListenerProperties("test", 0, "127.0.0.1", Mode.BROADCAST, false,
-                Framing.LINE, 65_536, maxConnections, null, ProxyProtocol.OFF, Duration.ofSeconds(5), List.of());
+                Framing.LINE, 65_536, maxConnections, null, ProxyProtocol.OFF, Duration.ofSeconds(5), List.of(), maxPerSource);
         listener = new GatewayListener(properties, new OutboundProperties(maxPendingBytes, Duration.ofMillis(50)),
                 new ConnectionExecutors(scheduler, counting), "");
     }

@@ -49,7 +49,9 @@ import tools.jackson.databind.JsonNode;
         "gateway.listeners[3].name=tls", "gateway.listeners[3].port=0", "gateway.listeners[3].mode=echo",
         "gateway.listeners[3].proxy-protocol=required", "gateway.listeners[3].ssl-bundle=proxied-tls",
         "gateway.listeners[4].name=trusted", "gateway.listeners[4].port=0", "gateway.listeners[4].mode=echo",
-        "gateway.listeners[4].proxy-protocol=required", "gateway.listeners[4].trusted-proxies=127.0.0.0/8" })
+        "gateway.listeners[4].proxy-protocol=required", "gateway.listeners[4].trusted-proxies=127.0.0.0/8",
+        "gateway.listeners[5].name=per-source", "gateway.listeners[5].port=0", "gateway.listeners[5].mode=echo",
+        "gateway.listeners[5].proxy-protocol=optional", "gateway.listeners[5].max-connections-per-source=1" })
 @ExtendWith(OutputCaptureExtension.class)
 class ProxyProtocolIT {
 
@@ -201,6 +203,24 @@ class ProxyProtocolIT {
             client.sendRaw(ascii("PROXY TCP4 203.0.113.11 10.0.0.1 8000 9000\r\ntrusted\n"));
             assertThat(client.readLine()).isEqualTo("trusted");
             assertThat(peerFrom("203.0.113.11").proxyAddress()).isEqualTo("127.0.0.1");
+        }
+    }
+
+    /** CONTRACT section 2: the per-source limit counts the client address from the header, not the balancer's. */
+    @Test
+    void thePerSourceLimitCountsTheClientAddressFromTheHeader() {
+        try (TcpTestClient a = TcpTestClient.connect(port("per-source"));
+                TcpTestClient b = TcpTestClient.connect(port("per-source"));
+                TcpTestClient againA = TcpTestClient.connect(port("per-source"))) {
+            a.sendRaw(ascii("PROXY TCP4 198.51.100.1 10.0.0.1 1000 9000\r\nfrom a\n"));
+            assertThat(a.readLine()).isEqualTo("from a");
+            b.sendRaw(ascii("PROXY TCP4 198.51.100.2 10.0.0.1 1000 9000\r\nfrom b\n"));
+            assertThat(b.readLine()).as("same balancer, another client").isEqualTo("from b");
+            againA.sendRaw(ascii("PROXY TCP4 198.51.100.1 10.0.0.1 1001 9000\r\nfrom a again\n"));
+            assertThat(againA.readLine()).isEqualTo("ERROR too many connections from your address");
+            againA.awaitClosedByServer();
+            a.sendLine("still here");
+            assertThat(a.readLine()).isEqualTo("still here");
         }
     }
 
