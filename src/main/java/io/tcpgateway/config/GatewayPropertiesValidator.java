@@ -107,6 +107,9 @@ public class GatewayPropertiesValidator implements Validator {
         if (listener.maxConnections() < 1) {
             errors.rejectValue(prefix + "max-connections", "positive", "must be greater than 0");
         }
+        if (listener.maxConnectRate() < 0 || listener.maxConnectRate() > 1_000_000) {
+            errors.rejectValue(prefix + "max-connect-rate", "range", "must be between 0 (no limit) and 1000000 per second");
+        }
         if (listener.maxConnectionsPerSource() < 0) {
             errors.rejectValue(prefix + "max-connections-per-source", "notNegative", "must not be negative (0 = no limit)");
         }

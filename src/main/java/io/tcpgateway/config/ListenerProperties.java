@@ -28,6 +28,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param trustedProxies CIDR ranges (or addresses) allowed to send a PROXY header; empty = any
  * @param maxConnectionsPerSource open connections from one client address (after PROXY); one more is told
  *     "ERROR too many connections from your address" and closed (reason source-limit); 0 = no limit
+ * @param maxConnectRate new connections accepted per second; beyond it accepting is paced (connections wait
+ *     in the kernel's backlog, nobody is refused for it); 0 = no limit
  * <p>Single-word components are checked with constraint annotations; the multi-word ones by
  * {@link GatewayPropertiesValidator}, so that errors name them as they are written ({@code max-frame-bytes}).
  */
@@ -44,12 +46,13 @@ public record ListenerProperties(
         @DefaultValue("off") @NotNull ProxyProtocol proxyProtocol,
         @DefaultValue("5s") @NotNull Duration proxyHeaderTimeout,
         @DefaultValue List<String> trustedProxies,
-        @DefaultValue("0") int maxConnectionsPerSource) {
+        @DefaultValue("0") int maxConnectionsPerSource,
+        @DefaultValue("0") int maxConnectRate) {
 
     /** The listener that runs when nothing is configured: {@code chat} on port 9000. */
     static ListenerProperties defaultChat() {
         return new ListenerProperties("chat", 9000, "0.0.0.0", Mode.BROADCAST, false, Framing.LINE, 65536, 10000, null,
-                ProxyProtocol.OFF, Duration.ofSeconds(5), List.of(), 0);
+                ProxyProtocol.OFF, Duration.ofSeconds(5), List.of(), 0, 0);
     }
 
     public boolean tls() {

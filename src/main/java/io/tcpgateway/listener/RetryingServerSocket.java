@@ -20,7 +20,8 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * files"), which a flood of connections causes on purpose. Here a failed accept is counted, logged
  * at most once a second with a count, and retried after a backoff of 10 ms doubling up to 1 s
  * (NATS's accept loop does the same), so the listener takes connections again as soon as
- * descriptors free up. Only a closed server socket (the listener stopping) ends the loop.
+ * descriptors free up. Only a closed server socket (the listener stopping) ends the loop. Accepts
+ * are paced to {@code max-connect-rate} ({@link AcceptPacer}).
  */
 final class RetryingServerSocket extends ServerSocket {
 
@@ -29,11 +30,13 @@ final class RetryingServerSocket extends ServerSocket {
     private static final BackOff BACKOFF = backOff();
 
     private final GatewayListener listener;
+    private final AcceptPacer pacer;
     private long lastLoggedAt = System.nanoTime() - LOG_EVERY_NANOS;
     private int unlogged;
 
     RetryingServerSocket(GatewayListener listener) throws IOException {
         this.listener = listener;
+        this.pacer = new AcceptPacer(listener.properties().maxConnectRate());
     }
 
     private static BackOff backOff() {
@@ -42,8 +45,10 @@ final class RetryingServerSocket extends ServerSocket {
         return backOff;
     }
 
+    /** Waits for its turn under {@code max-connect-rate}, then accepts, retrying failures. */
     @Override
     public Socket accept() throws IOException {
+        pacer.awaitTurn();
         BackOffExecution backOff = null;
         while (true) {
             try {

@@ -48,7 +48,7 @@ final class LoopbackPeers implements AutoCloseable {
             Thread.ofVirtual().start(task);
         };
         ListenerProperties properties = new ListenerProperties("test", 0, "127.0.0.1", Mode.BROADCAST, false,
-                Framing.LINE, 65_536, maxConnections, null, ProxyProtocol.OFF, Duration.ofSeconds(5), List.of(), maxPerSource);
+                Framing.LINE, 65_536, maxConnections, null, ProxyProtocol.OFF, Duration.ofSeconds(5), List.of(), maxPerSource, 0);
         listener = new GatewayListener(properties, new OutboundProperties(maxPendingBytes, Duration.ofMillis(50)),
                 new ConnectionExecutors(scheduler, counting), "");
     }
