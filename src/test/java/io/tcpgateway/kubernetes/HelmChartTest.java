@@ -18,6 +18,7 @@ import io.kubernetes.client.openapi.models.V1ServicePort;
 import io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler;
 import io.tcpgateway.config.GatewayProperties;
 import io.tcpgateway.config.ListenerProperties;
+import io.tcpgateway.config.ProxyProtocol;
 import io.tcpgateway.support.GatewayConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -157,6 +158,13 @@ class HelmChartTest {
         assertThat(properties.listeners().get(1).framing().name()).isEqualTo("LENGTH_PREFIX");
         assertThat(properties.listeners().get(1).maxFrameBytes()).isEqualTo(1024);
         assertThat(properties.heartbeat().timeout().toSeconds()).isEqualTo(25);
+        ListenerProperties devices = properties.listeners().get(1);
+        assertThat(devices.proxyProtocol()).isEqualTo(ProxyProtocol.REQUIRED);
+        assertThat(devices.proxyHeaderTimeout().toSeconds()).isEqualTo(3);
+        assertThat(devices.trustedProxies()).containsExactly("10.0.0.0/8", "192.168.1.7");
+        assertThat(devices.maxConnectionsPerSource()).isEqualTo(10);
+        assertThat(devices.maxConnectRate()).isEqualTo(100);
+        assertThat(properties.listeners().get(0).proxyProtocol()).as("a bare YAML off").isEqualTo(ProxyProtocol.OFF);
     }
 
     @Test
@@ -198,7 +206,8 @@ class HelmChartTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"invalid-port.yaml", "invalid-mode.yaml", "invalid-cluster-without-host.yaml"})
+    @ValueSource(strings = {"invalid-port.yaml", "invalid-mode.yaml", "invalid-cluster-without-host.yaml",
+            "invalid-proxy-protocol.yaml", "invalid-trusted-proxy.yaml"})
     void theValuesSchemaRejectsBadListeners(String values) {
         assertThatThrownBy(() -> RenderedChart.render(values)).hasMessageContaining("values don't meet the specifications of the schema");
     }
