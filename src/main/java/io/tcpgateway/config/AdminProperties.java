@@ -2,6 +2,7 @@ package io.tcpgateway.config;
 
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -12,11 +13,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param password its password; set it with the environment variable {@code GATEWAY_ADMIN_PASSWORD}.
  *     When unset, a random one is generated and logged once at start-up
  * @param closedHistory how many closed connections {@code GET /actuator/connections?state=closed} remembers
+ * @param maxLoginFailures wrong credentials one client address may send within {@code login-failure-window};
+ *     beyond that its calls with credentials are answered 429 (with Retry-After) without checking them
+ * @param loginFailureWindow the window in which {@code max-login-failures} are counted
  */
 public record AdminProperties(
         @DefaultValue("admin") @NotBlank String username,
         @Nullable String password,
-        @DefaultValue("1000") @Min(0) int closedHistory) {
+        @DefaultValue("1000") @Min(0) int closedHistory,
+        @DefaultValue("10") @Min(1) int maxLoginFailures,
+        @DefaultValue("1m") Duration loginFailureWindow) {
 
     public boolean hasPassword() {
         return password != null && !password.isEmpty();

@@ -49,6 +49,9 @@ public class GatewayPropertiesValidator implements Validator {
         if (properties.cluster() != null) {
             validateCluster(properties.cluster(), errors);
         }
+        if (properties.admin() != null && !properties.admin().loginFailureWindow().isPositive()) {
+            errors.rejectValue("admin.login-failure-window", "positive", "must be greater than 0");
+        }
     }
 
     private void validateCluster(ClusterProperties cluster, Errors errors) {

@@ -67,7 +67,8 @@ public final class AdminClient {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.body(),
                     response.headers().firstValue("Content-Type").orElse(""),
-                    response.headers().firstValue("WWW-Authenticate").orElse(""));
+                    response.headers().firstValue("WWW-Authenticate").orElse(""),
+                    response.headers().firstValue("Retry-After").orElse(""));
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
@@ -83,8 +84,9 @@ public final class AdminClient {
      * @param body the body as text
      * @param contentType the Content-Type header; empty when none
      * @param authenticate the WWW-Authenticate header; empty when none
+     * @param retryAfter the Retry-After header; empty when none
      */
-    public record Response(int status, String body, String contentType, String authenticate) {
+    public record Response(int status, String body, String contentType, String authenticate, String retryAfter) {
 
         public JsonNode json() {
             return JSON.readTree(body);
