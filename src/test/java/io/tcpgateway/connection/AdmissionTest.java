@@ -33,27 +33,7 @@ class AdmissionTest {
         for (int i = 0; i < 12; i++) {
             arriving.add(peers.connect().peer());
         }
-        CountDownLatch start = new CountDownLatch(1);
-        AtomicInteger admitted = new AtomicInteger();
-        List<Thread> threads = new ArrayList<>();
-        for (Peer peer : arriving) {
-            threads.add(Thread.ofPlatform().start(() -> {
-                try {
-                    start.await();
-                }
-                catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                }
-                if (peers.listener.admit(peer) == null) {
-                    admitted.incrementAndGet();
-                }
-            }));
-        }
-        start.countDown();
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        assertThat(admitted.get()).isEqualTo(3);
+        assertThat(admitAllAtOnce(peers.listener, arriving)).isEqualTo(3);
         assertThat(peers.listener.peers()).hasSize(3).allMatch(Peer::acceptsInput);
         assertThat(arriving).filteredOn((peer) -> !peers.listener.peers().contains(peer))
                 .as("the refused take no input").noneMatch(Peer::acceptsInput);
@@ -111,28 +91,33 @@ class AdmissionTest {
             for (int i = 0; i < 12; i++) {
                 arriving.add(limited.connect().peer());
             }
-            CountDownLatch start = new CountDownLatch(1);
-            AtomicInteger admitted = new AtomicInteger();
-            List<Thread> threads = new ArrayList<>();
-            for (Peer peer : arriving) {
-                threads.add(Thread.ofPlatform().start(() -> {
-                    try {
-                        start.await();
-                    }
-                    catch (InterruptedException ex) {
-                        Thread.currentThread().interrupt();
-                    }
-                    if (limited.listener.admit(peer) == null) {
-                        admitted.incrementAndGet();
-                    }
-                }));
-            }
-            start.countDown();
-            for (Thread thread : threads) {
-                thread.join();
-            }
-            assertThat(admitted.get()).isEqualTo(3);
+            assertThat(admitAllAtOnce(limited.listener, arriving)).isEqualTo(3);
             assertThat(limited.listener.openFrom("127.0.0.1")).isEqualTo(3);
         }
+    }
+
+    /** Each peer on a thread of its own, all released at once; how many were admitted. */
+    private static int admitAllAtOnce(GatewayListener listener, List<Peer> arriving) throws InterruptedException {
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicInteger admitted = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (Peer peer : arriving) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    start.await();
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+                if (listener.admit(peer) == null) {
+                    admitted.incrementAndGet();
+                }
+            }));
+        }
+        start.countDown();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        return admitted.get();
     }
 }

@@ -9,9 +9,9 @@ import io.tcpgateway.connection.PeerRegistry;
 import io.tcpgateway.support.AdminClient;
 import io.tcpgateway.support.GatewayPorts;
 import io.tcpgateway.support.Peers;
+import io.tcpgateway.support.ProxyHeaders;
 import io.tcpgateway.support.TcpTestClient;
 import io.tcpgateway.support.TestCertificates;
-import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -55,7 +55,6 @@ import tools.jackson.databind.JsonNode;
 @ExtendWith(OutputCaptureExtension.class)
 class ProxyProtocolIT {
 
-    private static final byte[] V2_SIGNATURE = { 0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A };
     static Path keystore;
 
     @Autowired
@@ -114,12 +113,12 @@ class ProxyProtocolIT {
                 .put(new byte[] { 10, 0, 0, 1 }).putShort((short) 61000).putShort((short) 9000)
                 .put(new byte[] { 0x05, 0x00, 0x04, 'v', 'p', 'c', 'e' });
         try (TcpTestClient client = TcpTestClient.connect(port("required"))) {
-            client.sendRaw(concat(v2(0x21, 0x11, addresses.array()), ascii("two\n")));
+            client.sendRaw(ProxyHeaders.concat(ProxyHeaders.v2(0x21, 0x11, addresses.array()), ascii("two\n")));
             assertThat(client.readLine()).isEqualTo("two");
             assertThat(peerFrom("198.51.100.9").remotePort()).isEqualTo(61000);
         }
         try (TcpTestClient healthCheck = TcpTestClient.connect(port("required"))) {
-            healthCheck.sendRaw(concat(v2(0x20, 0x00, new byte[0]), ascii("local\n")));
+            healthCheck.sendRaw(ProxyHeaders.concat(ProxyHeaders.v2(0x20, 0x00, new byte[0]), ascii("local\n")));
             assertThat(healthCheck.readLine()).isEqualTo("local");
             Peer peer = Peers.awaitPeer(registry, healthCheck);
             assertThat(peer.remoteAddress()).isEqualTo("127.0.0.1");
@@ -174,7 +173,7 @@ class ProxyProtocolIT {
         assertClosedSilently("required", ascii("hello without a header\n"));
         assertClosedSilently("required", ascii("PROXY TCP4 not-an-address 10.0.0.1 1 2\r\n"));
         assertClosedSilently("required", ascii("PROXY TCP4 203.0.113.7 10.0.0.1 51234\r\n"));
-        assertClosedSilently("required", v2(0x11, 0x11, new byte[12])); // a v2 signature with version 1
+        assertClosedSilently("required", ProxyHeaders.v2(0x11, 0x11, new byte[12])); // a v2 signature with version 1
         assertClosedSilently("optional", ascii("PROXY TCP4 203.0.113.7 10.0.0.1 51234 9000\r"));
         assertClosedSilently("untrusted", ascii("PROXY TCP4 203.0.113.7 10.0.0.1 51234 9000\r\nhello\n"));
         await().until(() -> closedAsInvalid() >= before + 6);
@@ -259,24 +258,6 @@ class ProxyProtocolIT {
 
     private int port(String listener) {
         return GatewayPorts.of(registrar, listener);
-    }
-
-    private static byte[] v2(int versionCommand, int family, byte[] payload) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(V2_SIGNATURE);
-        out.write(versionCommand);
-        out.write(family);
-        out.write(payload.length >> 8);
-        out.write(payload.length & 0xff);
-        out.writeBytes(payload);
-        return out.toByteArray();
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(a);
-        out.writeBytes(b);
-        return out.toByteArray();
     }
 
     private static byte[] ascii(String text) {

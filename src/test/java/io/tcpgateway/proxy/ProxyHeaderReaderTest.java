@@ -3,8 +3,8 @@ package io.tcpgateway.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import io.tcpgateway.support.ProxyHeaders;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -18,8 +18,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** PROXY protocol v1 and v2 headers as balancers send them, and everything that is not one. */
 class ProxyHeaderReaderTest {
-
-    private static final byte[] V2_SIGNATURE = { 0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A };
 
     @Test
     void v1Tcp4NamesTheClientAndLeavesTheDataInTheStream() throws IOException {
@@ -61,7 +59,7 @@ class ProxyHeaderReaderTest {
         byte[] tlvs = { 0x05, 0x00, 0x03, 'a', 'b', 'c', (byte) 0xEA, 0x00, 0x02, 0x01, 0x02 };
         ByteBuffer addresses = ByteBuffer.allocate(12 + tlvs.length).put(new byte[] { (byte) 198, 51, 100, 9 })
                 .put(new byte[] { 10, 0, 0, 1 }).putShort((short) 61000).putShort((short) 9000).put(tlvs);
-        InputStream in = new ByteArrayInputStream(concat(v2(0x21, 0x11, addresses.array()), "data".getBytes()));
+        InputStream in = new ByteArrayInputStream(ProxyHeaders.concat(ProxyHeaders.v2(0x21, 0x11, addresses.array()), "data".getBytes()));
         assertThat(ProxyHeaderReader.read(in)).isEqualTo(client("198.51.100.9", 61000));
         assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("data");
     }
@@ -70,13 +68,13 @@ class ProxyHeaderReaderTest {
     void v2ProxyOverIpv6NamesTheClient() throws IOException {
         byte[] source = InetAddress.getByName("2001:db8::9").getAddress();
         ByteBuffer addresses = ByteBuffer.allocate(36).put(source).put(new byte[16]).putShort((short) 443).putShort((short) 9000);
-        assertThat(ProxyHeaderReader.read(new ByteArrayInputStream(v2(0x21, 0x21, addresses.array()))))
+        assertThat(ProxyHeaderReader.read(new ByteArrayInputStream(ProxyHeaders.v2(0x21, 0x21, addresses.array()))))
                 .isEqualTo(client("2001:db8::9", 443));
     }
 
     @Test
     void v2LocalKeepsTheSocketAddressWhateverItCarries() throws IOException {
-        InputStream in = new ByteArrayInputStream(concat(v2(0x20, 0x11, new byte[12]), "x".getBytes()));
+        InputStream in = new ByteArrayInputStream(ProxyHeaders.concat(ProxyHeaders.v2(0x20, 0x11, new byte[12]), "x".getBytes()));
         assertThat(ProxyHeaderReader.read(in)).isInstanceOf(ProxyHeader.Local.class);
         assertThat(in.readAllBytes()).containsExactly('x');
     }
@@ -84,15 +82,15 @@ class ProxyHeaderReaderTest {
     @Test
     void brokenV2HeadersAreInvalid() {
         assertThatExceptionOfType(InvalidProxyHeaderException.class).as("version 1")
-                .isThrownBy(() -> ProxyHeaderReader.read(new ByteArrayInputStream(v2(0x11, 0x11, new byte[12]))));
+                .isThrownBy(() -> ProxyHeaderReader.read(new ByteArrayInputStream(ProxyHeaders.v2(0x11, 0x11, new byte[12]))));
         assertThatExceptionOfType(InvalidProxyHeaderException.class).as("UDP")
-                .isThrownBy(() -> ProxyHeaderReader.read(new ByteArrayInputStream(v2(0x21, 0x12, new byte[12]))));
+                .isThrownBy(() -> ProxyHeaderReader.read(new ByteArrayInputStream(ProxyHeaders.v2(0x21, 0x12, new byte[12]))));
         assertThatExceptionOfType(InvalidProxyHeaderException.class).as("address block too short")
-                .isThrownBy(() -> ProxyHeaderReader.read(new ByteArrayInputStream(v2(0x21, 0x11, new byte[6]))));
-        byte[] truncated = v2(0x21, 0x11, new byte[12]);
+                .isThrownBy(() -> ProxyHeaderReader.read(new ByteArrayInputStream(ProxyHeaders.v2(0x21, 0x11, new byte[6]))));
+        byte[] truncated = ProxyHeaders.v2(0x21, 0x11, new byte[12]);
         assertThatExceptionOfType(InvalidProxyHeaderException.class).as("truncated")
                 .isThrownBy(() -> ProxyHeaderReader.read(new ByteArrayInputStream(Arrays.copyOf(truncated, 20))));
-        byte[] huge = concat(V2_SIGNATURE, new byte[] { 0x21, 0x11, (byte) 0xFF, (byte) 0xFF });
+        byte[] huge = ProxyHeaders.concat(ProxyHeaders.V2_SIGNATURE, new byte[] { 0x21, 0x11, (byte) 0xFF, (byte) 0xFF });
         assertThatExceptionOfType(InvalidProxyHeaderException.class).as("64 KiB of TLVs")
                 .isThrownBy(() -> ProxyHeaderReader.read(new ByteArrayInputStream(huge)));
     }
@@ -103,7 +101,7 @@ class ProxyHeaderReaderTest {
         InputStream in = stream(data);
         ProxyHeader header = ProxyHeaderReader.read(in);
         assertThat(header).isInstanceOf(ProxyHeader.Absent.class);
-        byte[] all = concat(((ProxyHeader.Absent) header).firstBytes(), in.readAllBytes());
+        byte[] all = ProxyHeaders.concat(((ProxyHeader.Absent) header).firstBytes(), in.readAllBytes());
         assertThat(new String(all, StandardCharsets.US_ASCII)).isEqualTo(data);
     }
 
@@ -134,24 +132,6 @@ class ProxyHeaderReaderTest {
 
     private static ProxyHeader client(String address, int port) throws IOException {
         return new ProxyHeader.Client(new InetSocketAddress(InetAddress.getByName(address), port));
-    }
-
-    private static byte[] v2(int versionCommand, int family, byte[] payload) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(V2_SIGNATURE);
-        out.write(versionCommand);
-        out.write(family);
-        out.write(payload.length >> 8);
-        out.write(payload.length & 0xff);
-        out.writeBytes(payload);
-        return out.toByteArray();
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(a);
-        out.writeBytes(b);
-        return out.toByteArray();
     }
 
     private static InputStream stream(String text) {
