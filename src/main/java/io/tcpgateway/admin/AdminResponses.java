@@ -31,6 +31,11 @@ final class AdminResponses {
         };
     }
 
+    /** 201 with what was made. */
+    static WebEndpointResponse<Object> created(Object made) {
+        return new WebEndpointResponse<>(made, HttpStatus.CREATED.value());
+    }
+
     /** An RFC 9457 problem ({@link Problem}); the endpoints do not know their request path, so no {@code instance}. */
     private static WebEndpointResponse<Object> refusal(Refused refused) {
         HttpStatus status = switch (refused) {

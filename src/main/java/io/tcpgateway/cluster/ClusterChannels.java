@@ -8,8 +8,11 @@ import io.tcpgateway.config.ClusterProperties;
  * <li>{@code <prefix>:frames:<listener>}: broadcast frames of one listener;</li>
  * <li>{@code <prefix>:admin}: admin calls for every pod (broadcast);</li>
  * <li>{@code <prefix>:admin:<node>}: admin calls for one pod;</li>
- * <li>{@code <prefix>:reply:<node>}: answers to the admin calls a pod made.</li>
+ * <li>{@code <prefix>:reply:<node>}: answers to the admin calls a pod made;</li>
+ * <li>{@code <prefix>:bans}: bans made and lifted on any pod.</li>
  * </ul>
+ * The bans in force are also kept in the Redis hash {@code <prefix>:bans} (a key, not a channel), read by
+ * a pod when it joins.
  */
 final class ClusterChannels {
 
@@ -56,6 +59,11 @@ final class ClusterChannels {
 
     String repliesFor(String node) {
         return repliesPrefix + node;
+    }
+
+    /** The channel bans travel on, and the name of the hash that holds those in force. */
+    String bans() {
+        return prefix + ":bans";
     }
 
     boolean isReply(String channel) {

@@ -3,6 +3,7 @@ package io.tcpgateway.cluster;
 import io.lettuce.core.ClientOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tcpgateway.admin.LocalAdmin;
+import io.tcpgateway.ban.BanList;
 import io.tcpgateway.config.GatewayProperties;
 import io.tcpgateway.config.ListenerProperties;
 import io.tcpgateway.config.Mode;
@@ -29,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * CONTRACT section 10, present only with {@code gateway.cluster.enabled: true}: the frame bridge
- * (publish out, subscribe in), admin calls between pods, the {@code cluster} health component and its
+ * (publish out, subscribe in), admin calls and bans between pods, the {@code cluster} health component and its
  * meters: Spring Integration flows and its Redis inbound adapter over Spring Boot's Redis connection
  * ({@code spring.data.redis.*}); frames go out through {@link PipelinedPublisher}.
  */
@@ -94,27 +95,39 @@ public class ClusterConfiguration {
 
     /**
      * One subscription for everything this pod hears: each broadcast listener's frame channel, the
-     * admin channel of every pod, this pod's own admin channel and its reply channel. Frames go to the
-     * local peers, admin messages to {@link ClusterAdmin}. Started by {@link ClusterSubscription}, not
+     * admin channel of every pod, this pod's own admin channel, its reply channel and the bans channel.
+     * Frames go to the local peers, bans to {@link ClusterBans}, admin messages to {@link ClusterAdmin};
+     * once subscribed, the pod reads the bans already in force. Started by {@link ClusterSubscription}, not
      * with the context, so a pod starts (and serves) while Redis is away.
      */
     @Bean
     ClusterSubscription clusterSubscription(RedisConnectionFactory connectionFactory, IntegrationFlowContext flows,
-            GatewayProperties properties, ClusterChannels channels, ClusterFrames frames, ClusterAdmin admin) {
+            GatewayProperties properties, ClusterChannels channels, ClusterFrames frames, ClusterAdmin admin,
+            ClusterBans bans) {
         List<String> topics = new ArrayList<>();
         broadcastListeners(properties).forEach((listener) -> topics.add(channels.frames(listener)));
-        topics.addAll(List.of(channels.adminAll(), channels.adminFor(channels.nodeId()), channels.repliesFor(channels.nodeId())));
+        topics.addAll(List.of(channels.adminAll(), channels.adminFor(channels.nodeId()), channels.repliesFor(channels.nodeId()),
+                channels.bans()));
         MessageHandler receiver = (message) -> {
             String channel = String.valueOf(message.getHeaders().get(RedisHeaders.MESSAGE_SOURCE));
             byte[] body = (byte[]) message.getPayload();
             if (channels.isFrames(channel)) {
                 frames.received(body, channel);
             }
+            else if (channel.equals(channels.bans())) {
+                bans.received(new String(body, StandardCharsets.UTF_8));
+            }
             else {
                 admin.received(new String(body, StandardCharsets.UTF_8), channel);
             }
         };
-        return new ClusterSubscription(connectionFactory, flows, topics, receiver);
+        return new ClusterSubscription(connectionFactory, flows, topics, receiver, bans::loadStored);
+    }
+
+    @Bean
+    ClusterBans clusterBans(StringRedisTemplate redis, JsonMapper json, ClusterChannels channels, BanList bans,
+            MeterRegistry meters) {
+        return new ClusterBans(redis, json, channels, bans, meters);
     }
 
     @Bean

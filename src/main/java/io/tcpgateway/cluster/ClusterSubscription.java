@@ -38,12 +38,15 @@ final class ClusterSubscription implements SmartLifecycle {
     private final IntegrationFlowContext flows;
     private final List<String> topics;
     private final MessageHandler receiver;
+    private final Runnable whenSubscribed;
     private volatile @Nullable Thread starter;
     private volatile boolean running;
     private volatile @Nullable IntegrationFlowRegistration subscription;
 
+    /** @param whenSubscribed run once the subscription stands (reading state kept in Redis; never blocks) */
     ClusterSubscription(RedisConnectionFactory connectionFactory, IntegrationFlowContext flows, List<String> topics,
-            MessageHandler receiver) {
+            MessageHandler receiver, Runnable whenSubscribed) {
+        this.whenSubscribed = whenSubscribed;
         this.connectionFactory = connectionFactory;
         this.flows = flows;
         this.topics = List.copyOf(topics);
@@ -63,6 +66,7 @@ final class ClusterSubscription implements SmartLifecycle {
             try {
                 subscribe();
                 log.info("Cluster: subscribed to Redis ({} channels)", topics.size());
+                whenSubscribed.run();
                 return;
             }
             catch (RuntimeException unreachable) {

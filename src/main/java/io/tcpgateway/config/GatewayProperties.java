@@ -21,6 +21,7 @@ import org.springframework.validation.annotation.Validated;
  * @param shutdown graceful shutdown
  * @param admin the management API
  * @param cluster several pods joined through Redis
+ * @param flapping flapping detection and bans
  */
 @Validated
 @ConfigurationProperties(prefix = "gateway", ignoreUnknownFields = false)
@@ -32,7 +33,8 @@ public record GatewayProperties(
         @Valid @NestedConfigurationProperty OutboundProperties outbound,
         @Valid @NestedConfigurationProperty ShutdownProperties shutdown,
         @Valid @NestedConfigurationProperty AdminProperties admin,
-        @Valid @NestedConfigurationProperty ClusterProperties cluster) {
+        @Valid @NestedConfigurationProperty ClusterProperties cluster,
+        @Valid @NestedConfigurationProperty FlappingProperties flapping) {
 
     public GatewayProperties {
         listeners = List.copyOf(listeners);
@@ -49,8 +51,8 @@ public record GatewayProperties(
     public GatewayProperties(@Nullable Map<String, ListenerProperties> listeners,
             @DefaultValue HeartbeatProperties heartbeat, @DefaultValue OutboundProperties outbound,
             @DefaultValue ShutdownProperties shutdown, @DefaultValue AdminProperties admin,
-            @DefaultValue ClusterProperties cluster) {
-        this(inIndexOrder(listeners), heartbeat, outbound, shutdown, admin, cluster);
+            @DefaultValue ClusterProperties cluster, @DefaultValue FlappingProperties flapping) {
+        this(inIndexOrder(listeners), heartbeat, outbound, shutdown, admin, cluster, flapping);
     }
 
     /** Listeners "0" to "n-1" as a list; none configured: {@code chat} on port 9000. */

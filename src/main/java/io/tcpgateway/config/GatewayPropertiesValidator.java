@@ -52,6 +52,14 @@ public class GatewayPropertiesValidator implements Validator {
         if (properties.admin() != null && !properties.admin().loginFailureWindow().isPositive()) {
             errors.rejectValue("admin.login-failure-window", "positive", "must be greater than 0");
         }
+        if (properties.flapping() != null) {
+            if (!properties.flapping().window().isPositive()) {
+                errors.rejectValue("flapping.window", "positive", "must be greater than 0");
+            }
+            if (!properties.flapping().banTime().isPositive()) {
+                errors.rejectValue("flapping.ban-time", "positive", "must be greater than 0");
+            }
+        }
     }
 
     private void validateCluster(ClusterProperties cluster, Errors errors) {

@@ -32,6 +32,11 @@ public enum CloseReason {
      * address outside {@code trusted-proxies}. Nothing is ever written to such a connection.
      */
     PROXY_HEADER_INVALID("proxy-header-invalid", null),
+    /**
+     * Its client address is banned (CONTRACT section 12); refused before anything else. No goodbye on a
+     * TLS listener: sending one would take the TLS handshake a ban exists to spare.
+     */
+    BANNED("banned", "ERROR banned"),
     /** The gateway is shutting down; the goodbye is {@code gateway.shutdown.message}. */
     SHUTDOWN("shutdown", null),
     /** Anything else: broken framing ({@code ERROR invalid frame}), a TLS failure, an I/O error. */
@@ -47,7 +52,16 @@ public enum CloseReason {
 
     /** Refused before it became a peer (never admitted), yet reported: counted, logged, remembered. */
     public boolean refusedAtAdmission() {
-        return this == REJECTED || this == SOURCE_LIMIT || this == PROXY_HEADER_INVALID;
+        return this == REJECTED || this == SOURCE_LIMIT || this == PROXY_HEADER_INVALID || this == BANNED;
+    }
+
+    /**
+     * A refusal of this kind is counted, but neither logged nor kept in the closed history: new
+     * connections of a banned address come by the thousand per second from the clients bans are made
+     * for (the ban itself is logged). Open connections a ban closes are logged as usual.
+     */
+    public boolean isQuiet() {
+        return this == BANNED;
     }
 
     public String tag() {

@@ -1,5 +1,6 @@
 package io.tcpgateway.connection;
 
+import io.tcpgateway.ban.BanGate;
 import io.tcpgateway.config.ListenerProperties;
 import io.tcpgateway.config.Mode;
 import io.tcpgateway.config.OutboundProperties;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -43,15 +45,20 @@ public final class GatewayListener {
     private final ListenerStats stats = new ListenerStats();
     /** Who may send a PROXY header; null: anyone. */
     private final @Nullable InetAddressMatcher trustedProxies;
+    private final BanGate bans;
+    /** {@code ERROR banned} in this listener's framing, made once: refusals at accept write it as it is. */
+    private final byte[] bannedFrame;
     private volatile @Nullable Acceptor acceptor;
     private volatile @Nullable MessageChannel toOne;
     private volatile boolean draining;
 
     public GatewayListener(ListenerProperties properties, OutboundProperties outbound, ConnectionExecutors executors,
-            String connectionIdSuffix) {
+            String connectionIdSuffix, BanGate bans) {
         this.properties = properties;
+        this.bans = bans;
         this.connectionIdSuffix = connectionIdSuffix;
         this.codec = FrameCodec.of(properties.framing(), properties.maxFrameBytes());
+        this.bannedFrame = codec.encode(Objects.requireNonNull(CloseReason.BANNED.goodbye()));
         this.maxPendingBytes = outbound.maxPendingBytes().toBytes();
         this.maxStallNanos = outbound.maxStall().toNanos();
         this.executors = executors;
@@ -67,6 +74,19 @@ public final class GatewayListener {
     /** Whether a connection from {@code address} may carry a PROXY header ({@code trusted-proxies}). */
     public boolean trustsProxy(InetAddress address) {
         return trustedProxies == null || trustedProxies.matches(address);
+    }
+
+    /**
+     * Whether a new connection from {@code address} is refused by a ban (CONTRACT section 12). Asked at
+     * accept for a listener without PROXY protocol, at admission otherwise.
+     */
+    public boolean refuses(InetAddress address) {
+        return bans.refuses(address);
+    }
+
+    /** {@code ERROR banned}, framed for this listener. */
+    public byte[] bannedFrame() {
+        return bannedFrame.clone();
     }
 
     public void bind(Acceptor acceptor) {
@@ -191,8 +211,12 @@ public final class GatewayListener {
      * Takes one of its address's {@code max-connections-per-source} slots and one of the listener's
      * {@code max-connections} slots, and makes the peer live; the reason it is refused otherwise
      * ({@code source-limit} is checked first, so one busy address is told so rather than "server full").
+     * Behind a PROXY header the client address is known only now, so its ban is checked here, first.
      */
     @Nullable CloseReason admit(Peer peer) {
+        if (properties.proxyProtocol() != ProxyProtocol.OFF && bans.refuses(InetAddress.ofLiteral(peer.remoteAddress()))) {
+            return CloseReason.BANNED;
+        }
         if (!takeSourceSlot(peer.remoteAddress())) {
             return CloseReason.SOURCE_LIMIT;
         }

@@ -63,6 +63,10 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent> {
         GatewayListener listener = peer.listener();
         listener.stats().connectionOpened();
         CloseReason refused = listener.admit(peer);
+        if (refused == CloseReason.BANNED && listener.properties().tls()) {
+            peer.close(refused); // no handshake for a banned address
+            return;
+        }
         if (refused != null) {
             // Accepted by the kernel already: tell the client why before closing it.
             peer.closeSaying(refused);
@@ -80,8 +84,10 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent> {
         boolean wasLive = peer.listener().release(peer);
         if (wasLive || reason.refusedAtAdmission()) {
             peer.listener().stats().connectionClosed(reason);
-            remember(peer);
-            logLine("Connection closed", peer, true);
+            if (wasLive || !reason.isQuiet()) {
+                remember(peer);
+                logLine("Connection closed", peer, true);
+            }
         }
     }
 

@@ -37,4 +37,9 @@ final class AcceptPacer {
         }
         next = due + interval;
     }
+
+    /** Gives back the turn just taken: the connection accepted with it was refused at once (a ban). */
+    void giveBack() {
+        next -= interval;
+    }
 }

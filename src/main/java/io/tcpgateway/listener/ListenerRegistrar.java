@@ -1,5 +1,6 @@
 package io.tcpgateway.listener;
 
+import io.tcpgateway.ban.BanGate;
 import io.tcpgateway.config.GatewayProperties;
 import io.tcpgateway.config.InvalidGatewayConfigurationException;
 import io.tcpgateway.config.ListenerProperties;
@@ -73,6 +74,7 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
     private final ListableBeanFactory beans;
     private final ObjectProvider<BroadcastRelay> relay;
     private final PeerRegistry registry;
+    private final BanGate bans;
     private final List<GatewayListener> listeners = new CopyOnWriteArrayList<>();
     /** Per listener name: completed by the factory's listening event, or failed by its exception event. */
     private final Map<String, CompletableFuture<Void>> binding = new ConcurrentHashMap<>();
@@ -80,8 +82,9 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
 
     public ListenerRegistrar(GatewayProperties properties, IntegrationFlowContext flowContext,
             ConnectionExecutors executors, SslBundles sslBundles, ObjectProvider<MeterRegistry> meterRegistry,
-            ListableBeanFactory beans, ObjectProvider<BroadcastRelay> relay, PeerRegistry registry) {
+            ListableBeanFactory beans, ObjectProvider<BroadcastRelay> relay, PeerRegistry registry, BanGate bans) {
         this.beans = beans;
+        this.bans = bans;
         this.registry = registry;
         this.relay = relay;
         this.properties = properties;
@@ -121,7 +124,7 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
     private GatewayListener register(ListenerProperties config, int index) {
         binding.put(config.name(), new CompletableFuture<>());
         GatewayListener listener = new GatewayListener(config, properties.outbound(),
-                executors, properties.cluster().connectionIdSuffix());
+                executors, properties.cluster().connectionIdSuffix(), bans);
         SslBundle bundle = config.tls() ? TlsSocketFactories.bundleFor(config, index, sslBundles) : null;
         GatewayServerConnectionFactory factory = connectionFactory(listener, bundle);
         listener.bind(factory);

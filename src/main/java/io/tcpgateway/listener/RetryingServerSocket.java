@@ -1,7 +1,10 @@
 package io.tcpgateway.listener;
 
+import io.tcpgateway.config.ProxyProtocol;
+import io.tcpgateway.connection.CloseReason;
 import io.tcpgateway.connection.GatewayListener;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -45,10 +48,50 @@ final class RetryingServerSocket extends ServerSocket {
         return backOff;
     }
 
-    /** Waits for its turn under {@code max-connect-rate}, then accepts, retrying failures. */
+    /**
+     * Waits for its turn under {@code max-connect-rate}, then accepts, retrying failures. A connection
+     * from a banned address is refused right here (without PROXY protocol its address is known now):
+     * no thread, no connection object, no TLS handshake, and its turn is given back.
+     */
     @Override
     public Socket accept() throws IOException {
-        pacer.awaitTurn();
+        while (true) {
+            pacer.awaitTurn();
+            Socket socket = acceptRetrying();
+            if (!refusedByBan(socket)) {
+                return socket;
+            }
+            pacer.giveBack();
+        }
+    }
+
+    /**
+     * {@code ERROR banned} (on a plain listener) and closed at once, counted as opened and closed with
+     * reason {@code banned}; not logged (the ban was). The frame fits any new socket's send buffer, so
+     * the write never blocks; what the client sent already is skipped, so the close sends no reset
+     * that could destroy the frame.
+     */
+    private boolean refusedByBan(Socket socket) {
+        if (listener.proxyProtocol() != ProxyProtocol.OFF || !listener.refuses(socket.getInetAddress())) {
+            return false;
+        }
+        listener.stats().connectionOpened();
+        listener.stats().connectionClosed(CloseReason.BANNED);
+        try (socket) {
+            if (!listener.properties().tls()) {
+                socket.getOutputStream().write(listener.bannedFrame());
+                InputStream in = socket.getInputStream();
+                in.skip(in.available());
+                socket.shutdownOutput();
+            }
+        }
+        catch (IOException gone) {
+            // the client left already
+        }
+        return true;
+    }
+
+    private Socket acceptRetrying() throws IOException {
         BackOffExecution backOff = null;
         while (true) {
             try {

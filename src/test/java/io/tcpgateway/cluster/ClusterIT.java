@@ -207,6 +207,7 @@ class ClusterIT {
         redis.publish("tcp-gateway:admin:node-b", "[1,2,3]");
         redis.publish("tcp-gateway:reply:node-a", "nonsense");
         redis.publish("tcp-gateway:frames:chat", "x"); // not even an envelope (its length byte says 120)
+        redis.publish("tcp-gateway:bans", "{op:ban}");
         a1.sendLine("still fine");
         assertThat(b1.readLine()).isEqualTo("still fine");
         assertThat(a.admin().get("/actuator/connections/" + b.idOf(b1)).status()).isEqualTo(200);
@@ -260,5 +261,68 @@ class ClusterIT {
         assertThat(anonymous.at("/components/cluster/status").asString()).isEqualTo("UP");
         assertThat(anonymous.at("/components/cluster/details").isMissingNode())
                 .as("details are shown to the admin only").isTrue();
+    }
+
+    /** CONTRACT section 12: with the cluster on, a ban (made through the API or detected) reaches every pod. */
+    @Test
+    @Order(8)
+    void aBanReachesEveryPodAndAPodThatJoinsLaterEnforcesTheBansInForce() {
+        awaitBothSubscribed();
+        await().until(() -> redis.subscribers("tcp-gateway:bans") == 2);
+        TcpTestClient openOnB = b.connectFrom("127.0.20.1", "echo");
+        clients.add(openOnB);
+        b.idOf(openOnB);
+        assertThat(a.admin().post("/actuator/bans", "{\"address\":\"127.0.20.1\",\"duration\":\"PT10M\",\"closeOpen\":true}")
+                .status()).isEqualTo(201);
+        assertThat(openOnB.readLine()).as("closeOpen on the other pod").isEqualTo("ERROR banned");
+        await().untilAsserted(() -> assertThat(b.admin().get("/actuator/bans").json().at("/bans")
+                .findValuesAsString("address")).contains("127.0.20.1"));
+        assertRefused(b, "127.0.20.1");
+        assertRefused(a, "127.0.20.1");
+
+        assertThat(b.admin().delete("/actuator/bans/127.0.20.1").status()).as("lifted on the other pod").isEqualTo(204);
+        await().until(() -> a.admin().get("/actuator/bans").json().at("/bans").findValuesAsString("address").isEmpty());
+        assertLetIn(a, "127.0.20.1");
+
+        assertThat(a.admin().post("/actuator/bans", "{\"address\":\"127.0.21.0/24\",\"duration\":\"PT10M\"}").status())
+                .isEqualTo(201);
+        assertThat(a.admin().post("/actuator/bans", "{\"address\":\"127.0.23.1\",\"duration\":\"1s\"}").status())
+                .isEqualTo(201);
+        await().until(() -> redis.integer("HEXISTS tcp-gateway:bans 127.0.23.1") == 1);
+        await().until(() -> a.admin().get("/actuator/bans").json().at("/bans").findValuesAsString("address")
+                .equals(List.of("127.0.21.0/24")));
+        try (ClusterNode c = ClusterNode.start("node-c", redis.port(), "gateway.flapping.enabled=true",
+                "gateway.flapping.max-count=1")) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(c.admin().get("/actuator/bans").json()
+                    .at("/bans").findValuesAsString("address")).containsExactly("127.0.21.0/24"));
+            assertRefused(c, "127.0.21.5");
+            await().untilAsserted(() -> assertThat(redis.integer("HEXISTS tcp-gateway:bans 127.0.23.1"))
+                    .as("an ended ban is removed from the hash by the pod that reads it").isZero());
+
+            assertLetIn(c, "127.0.22.1");
+            assertRefused(c, "127.0.22.1"); // the second connection within the window: flapping
+            await().untilAsserted(() -> assertThat(a.admin().get("/actuator/bans").json().at("/bans").valueStream()
+                    .filter((ban) -> ban.at("/address").asString().equals("127.0.22.1")).map((ban) -> ban.at("/reason").asString()))
+                    .containsExactly("flapping"));
+            assertRefused(a, "127.0.22.1");
+            assertRefused(b, "127.0.22.1");
+        }
+        finally {
+            a.admin().delete("/actuator/bans/127.0.21.0_24");
+            a.admin().delete("/actuator/bans/127.0.22.1");
+        }
+    }
+
+    private void assertRefused(ClusterNode node, String address) {
+        TcpTestClient client = node.connectFrom(address, "echo");
+        clients.add(client);
+        assertThat(client.readLine()).as("%s on %s", address, node.nodeId()).isEqualTo("ERROR banned");
+    }
+
+    private void assertLetIn(ClusterNode node, String address) {
+        TcpTestClient client = node.connectFrom(address, "echo");
+        clients.add(client);
+        client.sendLine("hello");
+        assertThat(client.readLine()).as("%s on %s", address, node.nodeId()).isEqualTo("hello");
     }
 }

@@ -1,5 +1,6 @@
 package io.tcpgateway.connection;
 
+import io.tcpgateway.ban.BanGate;
 import io.tcpgateway.config.Framing;
 import io.tcpgateway.config.ListenerProperties;
 import io.tcpgateway.config.Mode;
@@ -50,7 +51,7 @@ final class LoopbackPeers implements AutoCloseable {
         ListenerProperties properties = new ListenerProperties("test", 0, "127.0.0.1", Mode.BROADCAST, false,
                 Framing.LINE, 65_536, maxConnections, null, ProxyProtocol.OFF, Duration.ofSeconds(5), List.of(), maxPerSource, 0);
         listener = new GatewayListener(properties, new OutboundProperties(maxPendingBytes, Duration.ofMillis(50)),
-                new ConnectionExecutors(scheduler, counting), "");
+                new ConnectionExecutors(scheduler, counting), "", BanGate.OPEN);
     }
 
     /** A connected pair: the gateway's peer, and the client's socket to read what it is sent. */

@@ -48,6 +48,11 @@ public final class ClusterNode implements AutoCloseable {
         return TcpTestClient.connect(GatewayPorts.of(context.getBean(ListenerRegistrar.class), listener));
     }
 
+    /** A client whose connection comes from {@code localAddress} (one of 127.0.0.0/8). */
+    public TcpTestClient connectFrom(String localAddress, String listener) {
+        return TcpTestClient.connectFrom(localAddress, GatewayPorts.of(context.getBean(ListenerRegistrar.class), listener));
+    }
+
     public PeerRegistry registry() {
         return context.getBean(PeerRegistry.class);
     }

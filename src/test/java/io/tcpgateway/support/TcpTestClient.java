@@ -51,6 +51,22 @@ public final class TcpTestClient implements AutoCloseable {
         }
     }
 
+    /**
+     * A client whose connection comes from {@code localAddress}, one of the 127.0.0.0/8 addresses Linux
+     * answers on loopback: a test that needs several client addresses (bans, per-source limits).
+     */
+    public static TcpTestClient connectFrom(String localAddress, int port) {
+        try {
+            Socket socket = new Socket();
+            socket.bind(new InetSocketAddress(localAddress, 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            return new TcpTestClient(socket);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
     /** A client over a socket the test set up itself (TLS over a connection that sent a PROXY header first, say). */
     public static TcpTestClient over(Socket socket) {
         try {

@@ -58,14 +58,26 @@ public final class TestRedis implements AutoCloseable {
 
     /** Publishes {@code message} on {@code channel} as any Redis client could (inline command, no spaces in either). */
     public void publish(String channel, String message) {
+        integer("PUBLISH " + channel + " " + message);
+    }
+
+    /** Runs an inline command whose answer is an integer ({@code HEXISTS key field}, say) and returns it. */
+    public long integer(String command) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
             socket.setSoTimeout(2000);
-            socket.getOutputStream().write(("PUBLISH " + channel + " " + message + "\r\n").getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
             socket.getOutputStream().flush();
-            if (socket.getInputStream().read() != ':') {
-                throw new IOException("PUBLISH refused");
+            InputStream in = socket.getInputStream();
+            if (in.read() != ':') {
+                throw new IOException(command + " refused");
             }
+            StringBuilder digits = new StringBuilder();
+            int b;
+            while ((b = in.read()) >= 0 && b != '\r') {
+                digits.append((char) b);
+            }
+            return Long.parseLong(digits.toString());
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);

@@ -1,0 +1,27 @@
+package io.tcpgateway.config;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Flapping detection ({@code gateway.flapping.*}, CONTRACT section 12): an address that connects too
+ * often, or fails authentication too often, within a window is banned for a while. Bans added through
+ * the admin API work whether or not detection is enabled.
+ *
+ * @param enabled detect flapping addresses and ban them; off by default
+ * @param maxCount connections one client address may open within {@code window}; the one after is refused
+ *     and bans the address
+ * @param window the window {@code max-count} and {@code max-auth-failures} are counted in
+ * @param maxAuthFailures failed authentications one client address may have within {@code window}; one more
+ *     bans it
+ * @param banTime how long a detected address stays banned (also the default of a ban added by the admin API)
+ */
+public record FlappingProperties(
+        boolean enabled,
+        @DefaultValue("15") @Min(1) int maxCount,
+        @DefaultValue("1m") @NotNull Duration window,
+        @DefaultValue("5") @Min(1) int maxAuthFailures,
+        @DefaultValue("5m") @NotNull Duration banTime) {
+}
