@@ -11,6 +11,8 @@ import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ContainerPort;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1NetworkPolicy;
+import io.kubernetes.client.openapi.models.V1NetworkPolicyIngressRule;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1Service;
@@ -118,6 +120,7 @@ class HelmChartTest {
                 .withKubeVersion(RenderedChart.KUBE_VERSION).withValuesFile(Path.of("src", "test", "resources", "helm",
                         "several-listeners.yaml")).dryRun().withDryRunOption(DryRun.CLIENT).clientOnly().call().getOutput();
         assertThat(notes).contains("nc $(kubectl get svc -n chat gw-tcp-gateway").contains(" 9100")
+                .contains("kubectl port-forward -n chat svc/gw-tcp-gateway-management 8081:8081")
                 .contains("curl -u admin:$PASSWORD localhost:8081/actuator/gateway")
                 .contains("kubectl get secret -n chat gw-tcp-gateway");
     }
@@ -136,21 +139,22 @@ class HelmChartTest {
     }
 
     @Test
-    void theServiceHasOnePortPerListenerPlusManagementAndTheConfigMapBindsToTheGatewayProperties() {
+    void theListenersServiceHasOnePortPerListenerAndTheConfigMapBindsToTheGatewayProperties() {
         RenderedChart chart = RenderedChart.render("several-listeners.yaml");
-        V1Service service = (V1Service) KubernetesModel.validate(chart.only("Service"));
+        V1Service service = (V1Service) KubernetesModel.validate(chart.named("Service", "tcp-gateway"));
         V1Deployment deployment = (V1Deployment) KubernetesModel.validate(chart.only("Deployment"));
         V1Container gateway = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
 
         assertThat(service.getSpec().getType()).isEqualTo("LoadBalancer");
         assertThat(service.getSpec().getPorts()).extracting(V1ServicePort::getName)
-                .containsExactly("chat", "devices", "legacy", "management");
-        assertThat(service.getSpec().getPorts()).extracting(V1ServicePort::getPort)
-                .containsExactly(9000, 9100, 9200, 8081);
+                .as("never the management port").containsExactly("chat", "devices", "legacy");
+        assertThat(service.getSpec().getPorts()).extracting(V1ServicePort::getPort).containsExactly(9000, 9100, 9200);
         for (V1ServicePort port : service.getSpec().getPorts()) {
             assertThat(containerPort(gateway, port.getTargetPort().getStrValue())).as(port.getName())
                     .isEqualTo(port.getPort());
         }
+        assertThat(service.getSpec().getExternalTrafficPolicy()).isEqualTo("Local");
+        assertThat(service.getSpec().getLoadBalancerSourceRanges()).containsExactly("198.51.100.0/24", "2001:db8::/32");
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
 
         GatewayProperties properties = bindConfigMap(chart);
@@ -165,6 +169,52 @@ class HelmChartTest {
         assertThat(devices.maxConnectionsPerSource()).isEqualTo(10);
         assertThat(devices.maxConnectRate()).isEqualTo(100);
         assertThat(properties.listeners().get(0).proxyProtocol()).as("a bare YAML off").isEqualTo(ProxyProtocol.OFF);
+    }
+
+    /**
+     * CONTRACT section 13 and issue 13: a LoadBalancer for the listeners must not put the admin API and
+     * the open /actuator/prometheus on the internet, so management has its own ClusterIP Service.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "several-listeners.yaml"})
+    void managementHasAClusterIpServiceOfItsOwnWhateverTheListenersServiceIs(String values) {
+        RenderedChart chart = RenderedChart.render(values.isEmpty() ? null : values);
+        V1Service management = (V1Service) KubernetesModel.validate(chart.named("Service", "-management"));
+        V1Deployment deployment = (V1Deployment) KubernetesModel.validate(chart.only("Deployment"));
+        assertThat(management.getSpec().getType()).isEqualTo("ClusterIP");
+        assertThat(management.getSpec().getPorts()).singleElement().satisfies((port) -> {
+            assertThat(port.getName()).isEqualTo("management");
+            assertThat(port.getPort()).isEqualTo(8081);
+            assertThat(port.getTargetPort().getStrValue()).isEqualTo("management");
+        });
+        assertThat(management.getSpec().getSelector())
+                .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+        assertThat(management.getMetadata().getLabels()).containsEntry("app.kubernetes.io/component", "management");
+        assertThat(chart.objects().stream().filter((object) -> "Service".equals(object.get("kind")))).hasSize(2);
+    }
+
+    @Test
+    void theNetworkPolicyOpensTheListenersToAllAndManagementOnlyToWhomItNames() {
+        assertThat(RenderedChart.render(null).kinds()).doesNotContain("NetworkPolicy");
+        RenderedChart chart = RenderedChart.render("several-listeners.yaml");
+        V1NetworkPolicy policy = (V1NetworkPolicy) KubernetesModel.validate(chart.only("NetworkPolicy"));
+        V1Deployment deployment = (V1Deployment) KubernetesModel.validate(chart.only("Deployment"));
+        assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+                .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+        assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+        V1NetworkPolicyIngressRule listeners = policy.getSpec().getIngress().get(0);
+        assertThat(listeners.getFrom()).as("from anywhere").isNullOrEmpty();
+        assertThat(listeners.getPorts()).extracting((port) -> port.getPort().getIntValue()).containsExactly(9000, 9100, 9200);
+        V1NetworkPolicyIngressRule management = policy.getSpec().getIngress().get(1);
+        assertThat(management.getPorts()).extracting((port) -> port.getPort().getIntValue()).containsExactly(8081);
+        assertThat(management.getFrom()).singleElement().satisfies((peer) -> assertThat(
+                peer.getNamespaceSelector().getMatchLabels()).containsEntry("kubernetes.io/metadata.name", "monitoring"));
+    }
+
+    @Test
+    void externalTrafficPolicyOnAClusterIpServiceIsRefusedNamingWhatToSet() {
+        assertThatThrownBy(() -> RenderedChart.render("invalid-traffic-policy.yaml"))
+                .hasMessageContaining("service.externalTrafficPolicy applies to a LoadBalancer or NodePort Service");
     }
 
     @Test
@@ -193,8 +243,14 @@ class HelmChartTest {
                 .contains("\"release\":\"prometheus\"");
         @SuppressWarnings("unchecked")
         Map<String, Object> selector = (Map<String, Object>) ((Map<String, Object>) monitor.get("spec")).get("selector");
-        V1Service service = (V1Service) KubernetesModel.validate(chart.only("Service"));
-        assertThat((Map<String, Object>) selector.get("matchLabels")).isEqualTo(service.getSpec().getSelector());
+        Map<String, String> managementOnly = new TreeMap<>(deployment.getSpec().getSelector().getMatchLabels());
+        managementOnly.put("app.kubernetes.io/component", "management");
+        assertThat((Map<String, Object>) selector.get("matchLabels")).as("the management Service, not the listeners'")
+                .isEqualTo(managementOnly);
+        V1Service management = (V1Service) KubernetesModel.validate(chart.named("Service", "-management"));
+        assertThat(management.getMetadata().getLabels()).containsAllEntriesOf(managementOnly);
+        V1Service listeners = (V1Service) KubernetesModel.validate(chart.named("Service", "tcp-gateway"));
+        assertThat(listeners.getMetadata().getLabels()).doesNotContainEntry("app.kubernetes.io/component", "management");
     }
 
     @Test

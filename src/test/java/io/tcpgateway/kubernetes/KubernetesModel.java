@@ -5,6 +5,7 @@ import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
 import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1NetworkPolicy;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler;
 import java.io.IOException;
@@ -29,6 +30,7 @@ final class KubernetesModel {
                 case "Deployment" -> V1Deployment.fromJson(json);
                 case "Service" -> V1Service.fromJson(json);
                 case "ConfigMap" -> V1ConfigMap.fromJson(json);
+                case "NetworkPolicy" -> V1NetworkPolicy.fromJson(json);
                 case "Secret" -> V1Secret.fromJson(json);
                 case "PodDisruptionBudget" -> V1PodDisruptionBudget.fromJson(json);
                 case "HorizontalPodAutoscaler" ->

@@ -61,6 +61,17 @@ final class RenderedChart {
         return found.get(0);
     }
 
+    /** The one object of this kind whose name ends with {@code nameSuffix} (two Services, say). */
+    Map<String, Object> named(String kind, String nameSuffix) {
+        List<Map<String, Object>> found = objects.stream().filter((object) -> kind.equals(object.get("kind")))
+                .filter((object) -> String.valueOf(((Map<?, ?>) object.get("metadata")).get("name")).endsWith(nameSuffix))
+                .toList();
+        if (found.size() != 1) {
+            throw new AssertionError("expected one " + kind + " named *" + nameSuffix + ", found " + found.size());
+        }
+        return found.get(0);
+    }
+
     static String json(Map<String, Object> object) {
         return JSON.writeValueAsString(object);
     }
