@@ -22,8 +22,13 @@ final class ChurnLoad {
     }
 
     static Result run(int port, int cycles, long serverPid) throws Exception {
-        byte[] frame = EchoLoad.line("churn");
-        byte[] reply = new byte[frame.length];
+        return run(port, cycles, serverPid, new byte[0]);
+    }
+
+    /** @param header sent before the frame in the same write (a PROXY header, as a balancer sends it); may be empty */
+    static Result run(int port, int cycles, long serverPid, byte[] header) throws Exception {
+        byte[] reply = new byte[EchoLoad.line("churn").length];
+        byte[] frame = concat(header, EchoLoad.line("churn"));
         // Warm up first, so that what the JVM loads once (classes, pools) is not counted as growth.
         cycle(port, frame, reply, Math.min(2000, cycles / 10));
         IdleLoad.gc(serverPid);
@@ -47,6 +52,13 @@ final class ChurnLoad {
                 socket.getInputStream().readNBytes(reply, 0, reply.length);
             }
         }
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = new byte[first.length + second.length];
+        System.arraycopy(first, 0, both, 0, first.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     static long openFiles(long pid) throws IOException {
