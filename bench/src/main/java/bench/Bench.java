@@ -17,6 +17,7 @@ import java.util.Map;
  *                                          [--jvm "-XX:MaxRAM=1g"] (extra flags for both servers, e.g. to act
  *                                          as a 1 GiB pod)
  * java -jar bench/target/bench.jar edge [--rounds 2] [--churn 30000] (churn under PROXY protocol, per-source limit, flapping)
+ * java -jar bench/target/bench.jar auth [--rounds 2] [--churn 30000] [--seconds 10] (auth: token on churn and on echo)
  * java -jar bench/target/bench.jar cluster [--rounds 2] [--seconds 10] [--receivers 100] [--jvm "..."]
  * java -jar bench/target/bench.jar io-model [--rounds 2] [--idle 10000] [--seconds 8]
  * </pre>
@@ -51,6 +52,13 @@ public final class Bench {
                     options.getOrDefault("jvm", Comparison.DEFAULT_EXTRA_FLAGS));
             return;
         }
+        if (command.equals("auth")) {
+            AuthBench.run(Integer.parseInt(options.getOrDefault("rounds", "2")),
+                    Integer.parseInt(options.getOrDefault("churn", "30000")),
+                    Double.parseDouble(options.getOrDefault("seconds", "10")),
+                    Path.of(options.getOrDefault("gateway-jar", "../target/tcp-gateway.jar")));
+            return;
+        }
         if (command.equals("cluster")) { // broadcast on one gateway vs two joined through Redis
             ClusterBench.run(Integer.parseInt(options.getOrDefault("rounds", "2")),
                     Double.parseDouble(options.getOrDefault("seconds", "10")),
@@ -60,7 +68,7 @@ public final class Bench {
             return;
         }
         if (!command.equals("io-model")) {
-            throw new IllegalArgumentException("unknown command " + command + " (compare, edge, cluster, io-model, hold, chart)");
+            throw new IllegalArgumentException("unknown command " + command + " (compare, edge, auth, cluster, io-model, hold, chart)");
         }
         ioModel(Integer.parseInt(options.getOrDefault("rounds", "2")),
                 Integer.parseInt(options.getOrDefault("idle", "10000")),

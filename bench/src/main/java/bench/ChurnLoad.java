@@ -27,7 +27,12 @@ final class ChurnLoad {
 
     /** @param header sent before the frame in the same write (a PROXY header, as a balancer sends it); may be empty */
     static Result run(int port, int cycles, long serverPid, byte[] header) throws Exception {
-        byte[] reply = new byte[EchoLoad.line("churn").length];
+        return run(port, cycles, serverPid, header, 0);
+    }
+
+    /** @param extraReply bytes the server answers before the echo (3 for the {@code OK} of an {@code AUTH} header) */
+    static Result run(int port, int cycles, long serverPid, byte[] header, int extraReply) throws Exception {
+        byte[] reply = new byte[extraReply + EchoLoad.line("churn").length];
         byte[] frame = concat(header, EchoLoad.line("churn"));
         // Warm up first, so that what the JVM loads once (classes, pools) is not counted as growth.
         cycle(port, frame, reply, Math.min(2000, cycles / 10));

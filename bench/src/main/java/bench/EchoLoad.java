@@ -23,6 +23,12 @@ final class EchoLoad {
     /** Frames per second echoed, measured after a warm-up. */
     static double run(int port, int connections, int inflight, int size, double warmupSeconds, double seconds)
             throws Exception {
+        return run(port, connections, inflight, size, warmupSeconds, seconds, new byte[0]);
+    }
+
+    /** As above, each connection first sending {@code login} (an {@code AUTH} frame) and reading its {@code OK}. */
+    static double run(int port, int connections, int inflight, int size, double warmupSeconds, double seconds,
+            byte[] login) throws Exception {
         byte[] frames = new byte[inflight * size];
         for (int i = 0; i < frames.length; i++) {
             frames[i] = (byte) ((i % size == size - 1) ? '\n' : 'a' + (i % 26));
@@ -34,6 +40,12 @@ final class EchoLoad {
             Socket socket = new Socket();
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            if (login.length > 0) {
+                socket.getOutputStream().write(login);
+                if (!Arrays.equals(socket.getInputStream().readNBytes(3), "OK\n".getBytes())) {
+                    throw new IOException("login refused");
+                }
+            }
             sockets.add(socket);
         }
         for (Socket socket : sockets) {

@@ -36,15 +36,17 @@ public class ConnectionsEndpoint {
 
     /**
      * {@code {"total":N,"connections":[...]}}, newest first; {@code state=closed} lists the closed
-     * history with {@code closedAt} and {@code reason}.
+     * history with {@code closedAt} and {@code reason}; {@code listener}, {@code principal} and
+     * {@code remoteAddress} filter.
      */
     @ReadOperation
     public WebEndpointResponse<Object> list(@Nullable String listener, @Nullable Integer limit,
-            @Nullable Integer offset, @Nullable String state) {
+            @Nullable Integer offset, @Nullable String state, @Nullable String principal, @Nullable String remoteAddress) {
         if (state != null && !state.equals("open") && !state.equals("closed")) {
             return AdminResponses.of(new AdminResult.BadRequest("state must be open or closed, not '" + state + "'"));
         }
-        return AdminResponses.of(local.list(listener, "closed".equals(state), Objects.requireNonNullElse(limit, 100),
+        return AdminResponses.of(local.list(new ConnectionFilter(listener, principal, remoteAddress), "closed".equals(state),
+                Objects.requireNonNullElse(limit, 100),
                 Objects.requireNonNullElse(offset, 0)));
     }
 

@@ -49,22 +49,22 @@ public class LocalAdmin {
     /**
      * A page of this pod's open connections (or of its closed history), newest first.
      *
-     * @param listener only this listener's; null for all
+     * @param filter which connections: of one listener, one principal, one client address (each null for all)
      * @param closed the closed history instead of the open connections
      */
-    AdminResult list(@Nullable String listener, boolean closed, int limit, int offset) {
+    AdminResult list(ConnectionFilter filter, boolean closed, int limit, int offset) {
         if (limit < 0 || offset < 0) {
             return new BadRequest("limit and offset must not be negative");
         }
-        if (listener != null && listeners.listener(listener) == null) {
-            return AdminResult.unknownListener(listener, listenerNames());
+        if (filter.listener() != null && listeners.listener(filter.listener()) == null) {
+            return AdminResult.unknownListener(filter.listener(), listenerNames());
         }
         List<ConnectionDescriptor> matching = closed
                 ? registry.closed().stream() // the history is newest first already
-                        .filter((peer) -> listener == null || peer.listener().equals(listener))
+                        .filter(filter::matches)
                         .map(ConnectionDescriptor::of).toList()
                 : registry.all().stream()
-                        .filter((peer) -> listener == null || peer.listener().name().equals(listener))
+                        .filter(filter::matches)
                         .sorted(Comparator.comparingLong(Peer::sequence).reversed())
                         .map(ConnectionDescriptor::of).toList();
         return new Page(matching.size(), matching.stream().skip(offset).limit(limit).toList());

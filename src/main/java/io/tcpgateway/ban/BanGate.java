@@ -14,4 +14,9 @@ public interface BanGate {
 
     /** Whether to refuse this new connection from {@code address} (reason {@code banned}). */
     boolean refuses(InetAddress address);
+
+    /** A failed or timed-out authentication from {@code address} (flapping detection counts them). */
+    default void authenticationFailed(InetAddress address) {
+        // nothing to count
+    }
 }

@@ -65,6 +65,7 @@ public class FlappingGuard implements BanGate {
     }
 
     /** A failed authentication from {@code address}: bans it once over {@code max-auth-failures}. */
+    @Override
     public void authenticationFailed(InetAddress address) {
         if (flapping.enabled() && !bans.isBanned(address)
                 && count(address, true) > flapping.maxAuthFailures()) {

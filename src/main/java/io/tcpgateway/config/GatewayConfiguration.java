@@ -30,6 +30,12 @@ public class GatewayConfiguration {
         return new ConfigNameConverter<>(ProxyProtocol.class, "proxy-protocol setting");
     }
 
+    @Bean
+    @ConfigurationPropertiesBinding
+    static ConfigNameConverter<Auth> authConverter() {
+        return new ConfigNameConverter<>(Auth.class, "auth setting");
+    }
+
     /** Boot applies the bean of this name to every {@code @ConfigurationProperties} class. */
     @Bean(name = EnableConfigurationProperties.VALIDATOR_BEAN_NAME)
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)

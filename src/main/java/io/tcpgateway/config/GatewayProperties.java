@@ -22,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param admin the management API
  * @param cluster several pods joined through Redis
  * @param flapping flapping detection and bans
+ * @param auth client authentication on listeners with {@code auth: token}
  */
 @Validated
 @ConfigurationProperties(prefix = "gateway", ignoreUnknownFields = false)
@@ -34,7 +35,8 @@ public record GatewayProperties(
         @Valid @NestedConfigurationProperty ShutdownProperties shutdown,
         @Valid @NestedConfigurationProperty AdminProperties admin,
         @Valid @NestedConfigurationProperty ClusterProperties cluster,
-        @Valid @NestedConfigurationProperty FlappingProperties flapping) {
+        @Valid @NestedConfigurationProperty FlappingProperties flapping,
+        @Valid @NestedConfigurationProperty AuthProperties auth) {
 
     public GatewayProperties {
         listeners = List.copyOf(listeners);
@@ -51,8 +53,9 @@ public record GatewayProperties(
     public GatewayProperties(@Nullable Map<String, ListenerProperties> listeners,
             @DefaultValue HeartbeatProperties heartbeat, @DefaultValue OutboundProperties outbound,
             @DefaultValue ShutdownProperties shutdown, @DefaultValue AdminProperties admin,
-            @DefaultValue ClusterProperties cluster, @DefaultValue FlappingProperties flapping) {
-        this(inIndexOrder(listeners), heartbeat, outbound, shutdown, admin, cluster, flapping);
+            @DefaultValue ClusterProperties cluster, @DefaultValue FlappingProperties flapping,
+            @DefaultValue AuthProperties auth) {
+        this(inIndexOrder(listeners), heartbeat, outbound, shutdown, admin, cluster, flapping, auth);
     }
 
     /** Listeners "0" to "n-1" as a list; none configured: {@code chat} on port 9000. */

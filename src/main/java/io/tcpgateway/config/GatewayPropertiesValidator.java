@@ -23,6 +23,8 @@ public class GatewayPropertiesValidator implements Validator {
 
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}");
     private static final Pattern CHANNEL_PREFIX = Pattern.compile("[^\\s*?\\[\\]]+");
+    private static final Pattern TOKEN_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
     @Override
     public boolean supports(Class<?> type) {
@@ -51,6 +53,9 @@ public class GatewayPropertiesValidator implements Validator {
         }
         if (properties.admin() != null && !properties.admin().loginFailureWindow().isPositive()) {
             errors.rejectValue("admin.login-failure-window", "positive", "must be greater than 0");
+        }
+        if (properties.auth() != null) {
+            validateAuth(properties, errors);
         }
         if (properties.flapping() != null) {
             if (!properties.flapping().window().isPositive()) {
@@ -124,6 +129,15 @@ public class GatewayPropertiesValidator implements Validator {
         if (listener.maxConnectionsPerSource() < 0) {
             errors.rejectValue(prefix + "max-connections-per-source", "notNegative", "must not be negative (0 = no limit)");
         }
+        if (listener.maxFramesPerSecond() < 0) {
+            errors.rejectValue(prefix + "max-frames-per-second", "notNegative", "must not be negative (0 = no limit)");
+        }
+        if (listener.maxFramesBurst() != null && listener.maxFramesBurst() < 1) {
+            errors.rejectValue(prefix + "max-frames-burst", "positive", "must be greater than 0");
+        }
+        if (listener.maxFramesBurst() != null && listener.maxFramesPerSecond() == 0) {
+            errors.rejectValue(prefix + "max-frames-burst", "needsRate", "applies only with max-frames-per-second");
+        }
         if (listener.proxyHeaderTimeout() != null && !listener.proxyHeaderTimeout().isPositive()) {
             errors.rejectValue(prefix + "proxy-header-timeout", "positive", "must be greater than 0");
         }
@@ -135,6 +149,35 @@ public class GatewayPropertiesValidator implements Validator {
             catch (IllegalArgumentException notARange) {
                 errors.rejectValue(prefix + "trusted-proxies[" + i + "]", "range",
                         "must be an IP address or a CIDR range such as 10.0.0.0/8 (no host names)");
+            }
+        }
+    }
+
+    private void validateAuth(GatewayProperties properties, Errors errors) {
+        AuthProperties auth = properties.auth();
+        if (auth.timeout() != null && !auth.timeout().isPositive()) {
+            errors.rejectValue("auth.timeout", "positive", "must be greater than 0");
+        }
+        auth.tokens().forEach((name, hash) -> {
+            if (!TOKEN_NAME.matcher(name).matches()) {
+                errors.rejectValue("auth.tokens", "name", "token name '" + name + "' must be letters, digits, '.', '_' or '-'"
+                        + " (it becomes the connection's principal)");
+            }
+            if (hash == null || !SHA256_HEX.matcher(hash).matches()) {
+                errors.rejectValue("auth.tokens", "sha256", "gateway.auth.tokens." + name + " must be the SHA-256 of the token"
+                        + " as 64 hex digits (printf %s \"$TOKEN\" | sha256sum), never the token itself");
+            }
+        });
+        List<ListenerProperties> listeners = properties.listeners();
+        for (int i = 0; i < listeners.size(); i++) {
+            ListenerProperties listener = listeners.get(i);
+            if (listener.auth() == Auth.TOKEN && auth.tokens().isEmpty() && !auth.jwt().enabled()) {
+                errors.rejectValue("listeners[" + i + "].auth", "tokens", "token needs gateway.auth.tokens.<name> or"
+                        + " gateway.auth.jwt.enabled=true: no token could ever be accepted");
+            }
+            if (listener.auth() == Auth.CLIENT_CERT && !listener.tls()) {
+                errors.rejectValue("listeners[" + i + "].auth", "tls", "client-cert needs an ssl-bundle on the listener"
+                        + " (its trust material checks the client certificates)");
             }
         }
     }

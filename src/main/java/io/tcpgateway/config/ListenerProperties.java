@@ -30,6 +30,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     "ERROR too many connections from your address" and closed (reason source-limit); 0 = no limit
  * @param maxConnectRate new connections accepted per second; beyond it accepting is paced (connections wait
  *     in the kernel's backlog, nobody is refused for it); 0 = no limit
+ * @param maxFramesPerSecond frames one connection may send per second; a client over it is not read from until
+ *     it is back under (TCP flow control slows it; nothing is dropped); 0 = no limit
+ * @param maxFramesBurst frames a connection may send at once before {@code max-frames-per-second} applies;
+ *     unset = the same number as {@code max-frames-per-second}
+ * @param auth none, token (first frame {@code AUTH <token>}) or client-cert (a TLS client certificate the
+ *     bundle trusts)
  * <p>Single-word components are checked with constraint annotations; the multi-word ones by
  * {@link GatewayPropertiesValidator}, so that errors name them as they are written ({@code max-frame-bytes}).
  */
@@ -47,12 +53,20 @@ public record ListenerProperties(
         @DefaultValue("5s") @NotNull Duration proxyHeaderTimeout,
         @DefaultValue List<String> trustedProxies,
         @DefaultValue("0") int maxConnectionsPerSource,
-        @DefaultValue("0") int maxConnectRate) {
+        @DefaultValue("0") int maxConnectRate,
+        @DefaultValue("0") int maxFramesPerSecond,
+        @Nullable Integer maxFramesBurst,
+        @DefaultValue("none") @NotNull Auth auth) {
 
     /** The listener that runs when nothing is configured: {@code chat} on port 9000. */
     static ListenerProperties defaultChat() {
         return new ListenerProperties("chat", 9000, "0.0.0.0", Mode.BROADCAST, false, Framing.LINE, 65536, 10000, null,
-                ProxyProtocol.OFF, Duration.ofSeconds(5), List.of(), 0, 0);
+                ProxyProtocol.OFF, Duration.ofSeconds(5), List.of(), 0, 0, 0, null, Auth.NONE);
+    }
+
+    /** Frames a connection may send at once: {@code max-frames-burst}, or {@code max-frames-per-second} when unset. */
+    public int framesBurst() {
+        return (maxFramesBurst != null) ? maxFramesBurst : maxFramesPerSecond;
     }
 
     public boolean tls() {

@@ -44,7 +44,8 @@ class BanEnforcement implements ApplicationListener<BanChange>, DisposableBean {
         Ban ban = change.ban();
         int closed = 0;
         for (Peer peer : peers.all()) {
-            if (ban.covers(InetAddress.ofLiteral(peer.remoteAddress()))) {
+            InetAddress client = peer.clientAddress();
+            if (client != null && ban.covers(client)) {
                 peer.closeSaying(CloseReason.BANNED);
                 closed++;
             }

@@ -37,6 +37,14 @@ public enum CloseReason {
      * TLS listener: sending one would take the TLS handshake a ban exists to spare.
      */
     BANNED("banned", "ERROR banned"),
+    /**
+     * Authentication failed (CONTRACT section 11): a wrong or expired token, a first frame other than
+     * {@code AUTH} or {@code PING}, or (client-cert) a TLS handshake without a trusted certificate, which
+     * gets no goodbye.
+     */
+    AUTH_FAILED("auth-failed", "ERROR auth failed"),
+    /** No {@code AUTH} frame within {@code gateway.auth.timeout}. */
+    AUTH_TIMEOUT("auth-timeout", "ERROR auth timeout"),
     /** The gateway is shutting down; the goodbye is {@code gateway.shutdown.message}. */
     SHUTDOWN("shutdown", null),
     /** Anything else: broken framing ({@code ERROR invalid frame}), a TLS failure, an I/O error. */
@@ -52,7 +60,8 @@ public enum CloseReason {
 
     /** Refused before it became a peer (never admitted), yet reported: counted, logged, remembered. */
     public boolean refusedAtAdmission() {
-        return this == REJECTED || this == SOURCE_LIMIT || this == PROXY_HEADER_INVALID || this == BANNED;
+        return this == REJECTED || this == SOURCE_LIMIT || this == PROXY_HEADER_INVALID || this == BANNED
+                || this == AUTH_FAILED || this == AUTH_TIMEOUT;
     }
 
     /**

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * A record of values, so a thousand of them hold no sockets, buffers or queued frames.
  */
 public record ClosedPeer(String id, long sequence, String listener, String remoteAddress, int remotePort,
-        @Nullable String proxyAddress, Instant connectedAt,
+        @Nullable String proxyAddress, @Nullable String principal, Instant connectedAt,
         Instant lastReadAt, Instant lastWriteAt, long framesIn, long framesOut, long bytesIn, long bytesOut,
         Instant closedAt, CloseReason reason) {
 }

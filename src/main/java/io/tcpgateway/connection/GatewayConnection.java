@@ -1,5 +1,7 @@
 package io.tcpgateway.connection;
 
+import io.tcpgateway.auth.CertificatePrincipal;
+import io.tcpgateway.config.Auth;
 import io.tcpgateway.config.ProxyProtocol;
 import io.tcpgateway.framing.FrameTooLargeException;
 import io.tcpgateway.framing.InvalidFrameException;
@@ -17,7 +19,9 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.Objects;
+import javax.net.ssl.SSLSocket;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,10 +130,16 @@ public final class GatewayConnection extends TcpNetConnection {
                 return;
             }
         }
+        if (peer.listener().properties().auth() == Auth.CLIENT_CERT && !authenticateClientCertificate()) {
+            return;
+        }
         publishConnectionOpenEvent();
+        InboundPacer pacer = InboundPacer.of(peer.listener());
         try {
             while (awaitBytes() && receiveAndHandle()) {
-                // one frame per turn
+                if (pacer != null) {
+                    pacer.afterFrame(burst, peer.listener().stats());
+                }
             }
         }
         finally {
@@ -187,6 +197,34 @@ public final class GatewayConnection extends TcpNetConnection {
             peer.close(CloseReason.PROXY_HEADER_INVALID);
             return false;
         }
+    }
+
+    /**
+     * {@code auth: client-cert}: the TLS handshake runs here, within {@code gateway.auth.timeout}, before
+     * the connection becomes a peer; the principal is the CN of the certificate it presented. A handshake
+     * without a certificate the bundle trusts (or too slow) closes the connection: reason
+     * {@code auth-failed} (or {@code auth-timeout}), counted and logged, no goodbye (there is no TLS to
+     * carry one).
+     */
+    private boolean authenticateClientCertificate() {
+        GatewayListener listener = peer.listener();
+        try {
+            SSLSocket tls = (SSLSocket) socket;
+            int before = tls.getSoTimeout();
+            tls.setSoTimeout((int) Math.max(1, listener.authTimeout().toMillis()));
+            tls.startHandshake();
+            tls.setSoTimeout(before);
+            peer.authenticatedAs(CertificatePrincipal.of((X509Certificate) tls.getSession().getPeerCertificates()[0]));
+            return true;
+        }
+        catch (SocketTimeoutException slow) {
+            listener.authenticationFailed(peer, CloseReason.AUTH_TIMEOUT, "no TLS handshake within the auth timeout", true);
+        }
+        catch (IOException | RuntimeException refused) {
+            listener.authenticationFailed(peer, CloseReason.AUTH_FAILED, "TLS handshake without a trusted client "
+                    + "certificate: " + refused.getMessage(), true);
+        }
+        return false;
     }
 
     /** A timeout with nothing read means no header in optional mode; anything else is what the reader says. */

@@ -1,6 +1,7 @@
 package io.tcpgateway.connection;
 
 import io.tcpgateway.ban.BanGate;
+import io.tcpgateway.config.Auth;
 import io.tcpgateway.config.ListenerProperties;
 import io.tcpgateway.config.Mode;
 import io.tcpgateway.config.OutboundProperties;
@@ -15,6 +16,8 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.integration.ip.IpHeaders;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.MessagingException;
@@ -28,6 +31,8 @@ import org.springframework.security.util.matcher.InetAddressMatchers;
  * them here) and its stats. Its accepting side is an {@link Acceptor}, bound by the listener package.
  */
 public final class GatewayListener {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayListener.class);
 
     /** How long a peer told why it is being closed (ERROR ...) gets to read that before it is cut off. */
     private static final Duration ERROR_LINGER = Duration.ofSeconds(2);
@@ -46,6 +51,8 @@ public final class GatewayListener {
     /** Who may send a PROXY header; null: anyone. */
     private final @Nullable InetAddressMatcher trustedProxies;
     private final BanGate bans;
+    private final boolean requiresToken;
+    private final Duration authTimeout;
     /** {@code ERROR banned} in this listener's framing, made once: refusals at accept write it as it is. */
     private final byte[] bannedFrame;
     private volatile @Nullable Acceptor acceptor;
@@ -53,9 +60,11 @@ public final class GatewayListener {
     private volatile boolean draining;
 
     public GatewayListener(ListenerProperties properties, OutboundProperties outbound, ConnectionExecutors executors,
-            String connectionIdSuffix, BanGate bans) {
+            String connectionIdSuffix, BanGate bans, Duration authTimeout) {
         this.properties = properties;
         this.bans = bans;
+        this.requiresToken = properties.auth() == Auth.TOKEN;
+        this.authTimeout = authTimeout;
         this.connectionIdSuffix = connectionIdSuffix;
         this.codec = FrameCodec.of(properties.framing(), properties.maxFrameBytes());
         this.bannedFrame = codec.encode(Objects.requireNonNull(CloseReason.BANNED.goodbye()));
@@ -82,6 +91,39 @@ public final class GatewayListener {
      */
     public boolean refuses(InetAddress address) {
         return bans.refuses(address);
+    }
+
+    /** {@code auth: token}: a connection's first frame must be {@code AUTH <token>}. */
+    public boolean requiresToken() {
+        return requiresToken;
+    }
+
+    /** How long a connection may take to authenticate ({@code gateway.auth.timeout}). */
+    public Duration authTimeout() {
+        return authTimeout;
+    }
+
+    /**
+     * A failed ({@code auth-failed}) or timed-out ({@code auth-timeout}) authentication: counted in
+     * {@code gateway.auth.failures}, logged once without the token, fed to flapping detection, and the
+     * peer closed with the reason's goodbye (no goodbye when {@code quietly}: a failed TLS handshake).
+     */
+    public void authenticationFailed(Peer peer, CloseReason reason, String why, boolean quietly) {
+        stats.authenticationFailed(reason);
+        log.atInfo().addKeyValue("listener", name()).addKeyValue("connectionId", peer.id())
+                .addKeyValue("remote", peer.remoteAddress()).addKeyValue("reason", reason)
+                .log("Authentication failed: listener={} id={} remote={} reason={} ({})", name(), peer.id(),
+                        peer.remoteAddress(), reason, why);
+        InetAddress client = peer.clientAddress();
+        if (client != null) {
+            bans.authenticationFailed(client);
+        }
+        if (quietly) {
+            peer.close(reason);
+        }
+        else {
+            peer.closeSaying(reason);
+        }
     }
 
     /** {@code ERROR banned}, framed for this listener. */
@@ -134,7 +176,9 @@ public final class GatewayListener {
     public int deliverToAll(byte[] wireFrame) {
         int delivered = 0;
         for (Peer peer : peers.values()) {
-            delivered += peer.send(wireFrame) ? 1 : 0;
+            if (!requiresToken || !peer.awaitsAuthentication()) {
+                delivered += peer.send(wireFrame) ? 1 : 0;
+            }
         }
         return delivered;
     }
@@ -214,8 +258,11 @@ public final class GatewayListener {
      * Behind a PROXY header the client address is known only now, so its ban is checked here, first.
      */
     @Nullable CloseReason admit(Peer peer) {
-        if (properties.proxyProtocol() != ProxyProtocol.OFF && bans.refuses(InetAddress.ofLiteral(peer.remoteAddress()))) {
-            return CloseReason.BANNED;
+        if (properties.proxyProtocol() != ProxyProtocol.OFF) {
+            InetAddress client = peer.clientAddress();
+            if (client != null && bans.refuses(client)) {
+                return CloseReason.BANNED;
+            }
         }
         if (!takeSourceSlot(peer.remoteAddress())) {
             return CloseReason.SOURCE_LIMIT;

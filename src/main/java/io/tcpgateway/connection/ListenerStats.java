@@ -19,6 +19,9 @@ public final class ListenerStats {
     private final LongAdder heartbeatsSent = new LongAdder();
     private final LongAdder acceptErrors = new LongAdder();
     private final LongAdder producerStalls = new LongAdder();
+    private final LongAdder inboundThrottled = new LongAdder();
+    private final LongAdder authFailed = new LongAdder();
+    private final LongAdder authTimedOut = new LongAdder();
 
     ListenerStats() {
         for (int i = 0; i < closed.length; i++) {
@@ -59,6 +62,25 @@ public final class ListenerStats {
 
     public void producerStalled() {
         producerStalls.increment();
+    }
+
+    /** A connection over {@code max-frames-per-second} was paused. */
+    public void inboundPaused() {
+        inboundThrottled.increment();
+    }
+
+    /** A failed ({@code auth-failed}) or timed-out ({@code auth-timeout}) authentication. */
+    public void authenticationFailed(CloseReason reason) {
+        (reason == CloseReason.AUTH_TIMEOUT ? authTimedOut : authFailed).increment();
+    }
+
+    public long inboundThrottled() {
+        return inboundThrottled.sum();
+    }
+
+    /** Authentications that failed for {@code reason}: {@code AUTH_FAILED} or {@code AUTH_TIMEOUT}. */
+    public long authenticationFailures(CloseReason reason) {
+        return (reason == CloseReason.AUTH_TIMEOUT ? authTimedOut : authFailed).sum();
     }
 
     public long opened() {

@@ -2,6 +2,7 @@ package io.tcpgateway.connection;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +39,8 @@ public final class Peer {
     private String remoteAddress;
     private int remotePort;
     private @Nullable String proxyAddress;
+    /** Who the client proved to be (CONTRACT section 11); null until then, and on listeners without auth. */
+    private volatile @Nullable String principal;
     private final long connectedAt;
     private final OutboundQueue outbound;
     // Set once, by compare-and-set through CLOSE_REASON (a field, not an AtomicReference object per peer).
@@ -154,7 +157,7 @@ public final class Peer {
 
     /** What is remembered of a closed connection: plain values, none of its buffers or sockets. */
     ClosedPeer toClosed() {
-        return new ClosedPeer(id, sequence, listener.name(), remoteAddress, remotePort, proxyAddress, connectedAt(),
+        return new ClosedPeer(id, sequence, listener.name(), remoteAddress, remotePort, proxyAddress, principal, connectedAt(),
                 Instant.ofEpochMilli(lastReadAt), Instant.ofEpochMilli(lastWriteAt), framesIn, framesOut, bytesIn,
                 bytesOut, Objects.requireNonNullElseGet(closedAt(), Instant::now),
                 Objects.requireNonNullElse(closeReason(), CloseReason.ERROR));
@@ -241,6 +244,24 @@ public final class Peer {
         remotePort = client.getPort();
     }
 
+    /** Who the client proved to be: a token's name, a JWT's subject, a certificate's CN; null when none. */
+    public @Nullable String principal() {
+        return principal;
+    }
+
+    /** Authentication succeeded: from now on the peer is an ordinary one (it receives broadcasts). */
+    public void authenticatedAs(String principal) {
+        this.principal = principal;
+    }
+
+    /**
+     * Whether the peer still has to authenticate ({@code auth: token} and no {@code OK} yet); such a peer
+     * receives no broadcast. Client-cert peers are authenticated before they become peers.
+     */
+    public boolean awaitsAuthentication() {
+        return principal == null && listener.requiresToken();
+    }
+
     /** The load balancer's address when a PROXY header named the client; null otherwise. */
     public @Nullable String proxyAddress() {
         return proxyAddress;
@@ -252,6 +273,20 @@ public final class Peer {
 
     public int remotePort() {
         return remotePort;
+    }
+
+    /**
+     * {@link #remoteAddress()} as an address, for bans; null in the odd case it does not parse (an IPv6
+     * scope the literal parser refuses), which a ban then never matches. Parsed when asked, not kept:
+     * an idle connection holds as little as it can.
+     */
+    public @Nullable InetAddress clientAddress() {
+        try {
+            return InetAddress.ofLiteral(remoteAddress);
+        }
+        catch (IllegalArgumentException unparsable) {
+            return null;
+        }
     }
 
     public Instant connectedAt() {

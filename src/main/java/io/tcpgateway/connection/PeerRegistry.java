@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationListener;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionCloseEvent;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionEvent;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionOpenEvent;
@@ -73,8 +74,20 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent> {
             return;
         }
         logLine("Connection opened", peer, false);
+        if (listener.requiresToken()) {
+            TaskScheduler scheduler = listener.executors().scheduler();
+            scheduler.schedule(() -> authenticationDue(peer), scheduler.getClock().instant().plus(listener.authTimeout()));
+        }
         if (peer.isClosed()) { // closed while being admitted: its close event may have come first
             closed(peer);
+        }
+    }
+
+    /** {@code gateway.auth.timeout} after it opened: a peer still without {@code OK} is closed. */
+    private static void authenticationDue(Peer peer) {
+        if (peer.awaitsAuthentication() && !peer.isClosed()) {
+            peer.listener().authenticationFailed(peer, CloseReason.AUTH_TIMEOUT,
+                    "no AUTH frame within " + peer.listener().authTimeout().toMillis() + " ms", false);
         }
     }
 
@@ -95,16 +108,23 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent> {
     private static void logLine(String event, Peer peer, boolean withReason) {
         String remote = peer.remoteAddress() + ":" + peer.remotePort();
         CloseReason reason = peer.closeReason();
+        String principal = peer.principal();
+        // The principal only when there is one: no "principal=null" on every line of a listener without auth.
+        String who = (principal != null) ? " principal=" + principal : "";
         var line = log.atInfo()
                 .addKeyValue("listener", peer.listener().name())
                 .addKeyValue("connectionId", peer.id())
                 .addKeyValue("remote", remote);
+        if (principal != null) {
+            line.addKeyValue("principal", principal);
+        }
         if (withReason) {
             line.addKeyValue("reason", reason)
-                    .log("{}: listener={} id={} remote={} reason={}", event, peer.listener().name(), peer.id(), remote, reason);
+                    .log("{}: listener={} id={} remote={}{} reason={}", event, peer.listener().name(), peer.id(), remote, who,
+                            reason);
         }
         else {
-            line.log("{}: listener={} id={} remote={}", event, peer.listener().name(), peer.id(), remote);
+            line.log("{}: listener={} id={} remote={}{}", event, peer.listener().name(), peer.id(), remote, who);
         }
     }
 

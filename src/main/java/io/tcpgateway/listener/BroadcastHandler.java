@@ -16,12 +16,15 @@ final class BroadcastHandler implements MessageHandler {
 
     private final GatewayListener listener;
     private final boolean includeSender;
+    /** {@code auth: token}: peers that have not authenticated yet receive no broadcast. */
+    private final boolean requiresToken;
     private final BroadcastRelay relay;
 
     BroadcastHandler(GatewayListener listener, BroadcastRelay relay) {
         this.listener = listener;
         this.relay = relay;
         this.includeSender = listener.properties().includeSender();
+        this.requiresToken = listener.requiresToken();
     }
 
     @Override
@@ -29,7 +32,7 @@ final class BroadcastHandler implements MessageHandler {
         Peer sender = ControlFrames.peerOf(message);
         byte[] wire = listener.codec().encode((byte[]) message.getPayload());
         for (Peer peer : listener.peers()) {
-            if (includeSender || peer != sender) {
+            if ((includeSender || peer != sender) && !(requiresToken && peer.awaitsAuthentication())) {
                 peer.send(wire, sender);
             }
         }

@@ -1,6 +1,8 @@
 package io.tcpgateway.listener;
 
+import io.tcpgateway.auth.TokenVerifier;
 import io.tcpgateway.ban.BanGate;
+import io.tcpgateway.config.Auth;
 import io.tcpgateway.config.GatewayProperties;
 import io.tcpgateway.config.InvalidGatewayConfigurationException;
 import io.tcpgateway.config.ListenerProperties;
@@ -75,6 +77,7 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
     private final ObjectProvider<BroadcastRelay> relay;
     private final PeerRegistry registry;
     private final BanGate bans;
+    private final TokenVerifier tokens;
     private final List<GatewayListener> listeners = new CopyOnWriteArrayList<>();
     /** Per listener name: completed by the factory's listening event, or failed by its exception event. */
     private final Map<String, CompletableFuture<Void>> binding = new ConcurrentHashMap<>();
@@ -82,8 +85,10 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
 
     public ListenerRegistrar(GatewayProperties properties, IntegrationFlowContext flowContext,
             ConnectionExecutors executors, SslBundles sslBundles, ObjectProvider<MeterRegistry> meterRegistry,
-            ListableBeanFactory beans, ObjectProvider<BroadcastRelay> relay, PeerRegistry registry, BanGate bans) {
+            ListableBeanFactory beans, ObjectProvider<BroadcastRelay> relay, PeerRegistry registry, BanGate bans,
+            TokenVerifier tokens) {
         this.beans = beans;
+        this.tokens = tokens;
         this.bans = bans;
         this.registry = registry;
         this.relay = relay;
@@ -124,7 +129,7 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
     private GatewayListener register(ListenerProperties config, int index) {
         binding.put(config.name(), new CompletableFuture<>());
         GatewayListener listener = new GatewayListener(config, properties.outbound(),
-                executors, properties.cluster().connectionIdSuffix(), bans);
+                executors, properties.cluster().connectionIdSuffix(), bans, properties.auth().timeout());
         SslBundle bundle = config.tls() ? TlsSocketFactories.bundleFor(config, index, sslBundles) : null;
         GatewayServerConnectionFactory factory = connectionFactory(listener, bundle);
         listener.bind(factory);
@@ -140,7 +145,8 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
         DirectChannel toOneChannel = new DirectChannel();
         MessageHandler mode = (config.mode() == Mode.ECHO) ? toOneChannel::send
                 : new BroadcastHandler(listener, relay.getIfAvailable(() -> BroadcastRelay.NONE));
-        IntegrationFlowBuilder flow = IntegrationFlow.from(inbound).handle(new FrameHandler(mode));
+        AuthFrames authFrames = listener.requiresToken() ? new AuthFrames(listener, tokens) : null;
+        IntegrationFlowBuilder flow = IntegrationFlow.from(inbound).handle(new FrameHandler(mode, authFrames));
         IntegrationFlowRegistration registration = flowContext.registration(flow.get())
                 .id(flowId)
                 .addBean(flowId + "-connection-factory", factory)
@@ -174,7 +180,7 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
         });
     }
 
-    private static GatewayServerConnectionFactory connectionFactory(GatewayListener listener,
+    private GatewayServerConnectionFactory connectionFactory(GatewayListener listener,
             @Nullable SslBundle bundle) {
         ListenerProperties config = listener.properties();
         GatewayServerConnectionFactory factory = new GatewayServerConnectionFactory(listener);
@@ -184,8 +190,9 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
         factory.setLookupHost(false);
         factory.setDeserializer(listener.codec());
         factory.setMapper(new GatewayMessageMapper());
-        factory.setTcpNetConnectionSupport(new GatewayConnectionSupport(listener,
-                (bundle != null) ? TlsSocketFactories.layer(bundle) : SocketLayer.NONE));
+        factory.setTcpNetConnectionSupport(new GatewayConnectionSupport(listener, (bundle != null)
+                ? TlsSocketFactories.layer(Objects.requireNonNull(config.sslBundle()), sslBundles, config.auth() == Auth.CLIENT_CERT)
+                : SocketLayer.NONE));
         SimpleAsyncTaskExecutor readers = new SimpleAsyncTaskExecutor("tcp-" + config.name() + "-");
         readers.setVirtualThreads(true); // one blocking reader per connection costs a few hundred bytes
         factory.setTaskExecutor(readers);

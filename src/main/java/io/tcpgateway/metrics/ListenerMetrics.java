@@ -38,6 +38,12 @@ public final class ListenerMetrics {
         counter(registry, "gateway.heartbeats.sent", "Heartbeat pings sent", tags, stats, ListenerStats::heartbeatsSent);
         counter(registry, "gateway.accept.errors", "Failed accepts (e.g. out of file descriptors), retried",
                 tags, stats, ListenerStats::acceptErrors);
+        counter(registry, "gateway.inbound.throttled", "Pauses in reading a connection over max-frames-per-second",
+                tags, stats, ListenerStats::inboundThrottled);
+        for (CloseReason reason : new CloseReason[] { CloseReason.AUTH_FAILED, CloseReason.AUTH_TIMEOUT }) {
+            counter(registry, "gateway.auth.failures", "Failed and timed-out authentications",
+                    tags.and("reason", reason.tag()), stats, (s) -> s.authenticationFailures(reason));
+        }
         counter(registry, "gateway.producer.stalls", "Pauses in reading a producer whose frames filled a receiver's backlog",
                 tags, stats, ListenerStats::producerStalls);
     }

@@ -25,7 +25,7 @@ class AdminWireTest {
     private static final JsonMapper json = AdminWire.mapper(JsonMapper.builder().build());
 
     private static final ConnectionDescriptor closed = new ConnectionDescriptor("c7.node-a", "chat", "127.0.0.1",
-            40_000, "10.0.0.2", "2026-11-26T10:00:00Z", "2026-11-26T10:00:01Z", "2026-11-26T10:00:02Z", 1, 2, 3, 4, 0,
+            40_000, "10.0.0.2", "device-a", "2026-11-26T10:00:00Z", "2026-11-26T10:00:01Z", "2026-11-26T10:00:02Z", 1, 2, 3, 4, 0,
             "2026-11-26T10:00:03Z", "kicked");
 
     static final List<AdminCall> calls = List.of(new Get("c1"), new Kick("c2.node-b"), new Send("c3", "hé ✓\n"),

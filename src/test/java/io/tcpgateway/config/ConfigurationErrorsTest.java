@@ -40,6 +40,15 @@ class ConfigurationErrorsTest {
             typo in a section     | gateway.heartbeat.intervall=5s                                       | gateway.heartbeat.intervall   | 5s
             typo in a listener    | gateway.listeners[0].max-conections=5                                | gateway.listeners[0].max-conections | 5
             unknown section       | gateway.limits.max=5                                                 | gateway.limits.max            | 5
+            zero flapping window  | gateway.flapping.window=0s                                           | gateway.flapping.window       | 0
+            zero ban time         | gateway.flapping.ban-time=0s                                         | gateway.flapping.ban-time     | 0
+            unknown auth          | gateway.listeners[0].auth=password                                   | gateway.listeners[0].auth     | password
+            client-cert, no TLS   | gateway.listeners[0].auth=client-cert                                | gateway.listeners[0].auth     | needs an ssl-bundle
+            token, no tokens      | gateway.listeners[0].auth=token                                      | gateway.listeners[0].auth     | gateway.auth.tokens.<name>
+            a token, not its hash | gateway.auth.tokens.device=plain-secret                              | gateway.auth.tokens           | sha256sum
+            zero auth timeout     | gateway.auth.timeout=0s                                              | gateway.auth.timeout          | 0
+            negative frame rate   | gateway.listeners[0].max-frames-per-second=-1                        | gateway.listeners[0].max-frames-per-second | -1
+            burst without a rate  | gateway.listeners[0].max-frames-burst=5                              | gateway.listeners[0].max-frames-burst | 5
             """)
     void aBadValueIsRefusedNamingThePropertyAndTheValue(String title, String overrides, String property, String value) {
         Map<String, String> properties = new LinkedHashMap<>(Map.of(

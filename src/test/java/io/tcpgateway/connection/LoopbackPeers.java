@@ -1,6 +1,7 @@
 package io.tcpgateway.connection;
 
 import io.tcpgateway.ban.BanGate;
+import io.tcpgateway.config.Auth;
 import io.tcpgateway.config.Framing;
 import io.tcpgateway.config.ListenerProperties;
 import io.tcpgateway.config.Mode;
@@ -49,9 +50,10 @@ final class LoopbackPeers implements AutoCloseable {
             Thread.ofVirtual().start(task);
         };
         ListenerProperties properties = new ListenerProperties("test", 0, "127.0.0.1", Mode.BROADCAST, false,
-                Framing.LINE, 65_536, maxConnections, null, ProxyProtocol.OFF, Duration.ofSeconds(5), List.of(), maxPerSource, 0);
+                Framing.LINE, 65_536, maxConnections, null, ProxyProtocol.OFF, Duration.ofSeconds(5), List.of(), maxPerSource, 0, 0, null,
+                Auth.NONE);
         listener = new GatewayListener(properties, new OutboundProperties(maxPendingBytes, Duration.ofMillis(50)),
-                new ConnectionExecutors(scheduler, counting), "", BanGate.OPEN);
+                new ConnectionExecutors(scheduler, counting), "", BanGate.OPEN, Duration.ofSeconds(5));
     }
 
     /** A connected pair: the gateway's peer, and the client's socket to read what it is sent. */

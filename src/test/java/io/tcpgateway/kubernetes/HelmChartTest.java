@@ -17,7 +17,9 @@ import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServicePort;
+import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler;
+import io.tcpgateway.config.Auth;
 import io.tcpgateway.config.GatewayProperties;
 import io.tcpgateway.config.ListenerProperties;
 import io.tcpgateway.config.ProxyProtocol;
@@ -51,7 +53,7 @@ class HelmChartTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "several-listeners.yaml", "existing-secret.yaml", "autoscaling-and-monitoring.yaml",
-            "cluster.yaml", "cluster-existing-secret-hard.yaml"})
+            "cluster.yaml", "cluster-existing-secret-hard.yaml", "secured.yaml"})
     void everyRenderedObjectIsValidAgainstTheKubernetesApiModel(String values) {
         RenderedChart chart = RenderedChart.render(values.isEmpty() ? null : values);
         for (Map<String, Object> object : chart.objects()) {
@@ -217,6 +219,46 @@ class HelmChartTest {
                 .hasMessageContaining("service.externalTrafficPolicy applies to a LoadBalancer or NodePort Service");
     }
 
+    /**
+     * Issue 14: tokens, the JWT key and TLS material come from Secrets (or a ConfigMap for the public key),
+     * mounted read-only, and the rendered configuration points at the mounted files, with reload-on-update.
+     */
+    @Test
+    void authAndTlsMaterialComeFromSecretsMountedReadOnlyAndTheConfigurationPointsAtThem() {
+        RenderedChart chart = RenderedChart.render("secured.yaml");
+        V1Deployment deployment = (V1Deployment) KubernetesModel.validate(chart.only("Deployment"));
+        V1PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        V1Container gateway = pod.getContainers().get(0);
+        Map<String, String> mounts = new TreeMap<>();
+        gateway.getVolumeMounts().stream().filter((mount) -> !mount.getName().equals("tmp")).forEach((mount) -> {
+            assertThat(mount.getReadOnly()).as(mount.getName()).isTrue();
+            mounts.put(mount.getName(), mount.getMountPath());
+        });
+        assertThat(mounts).containsEntry("tokens", "/app/tokens/gateway/auth/tokens").containsEntry("jwt-key", "/app/jwt")
+                .containsEntry("tls-devices", "/app/tls/devices").containsEntry("tls-ca-devices", "/app/tls-ca/devices");
+        Map<String, V1Volume> volumes = new TreeMap<>();
+        pod.getVolumes().forEach((volume) -> volumes.put(volume.getName(), volume));
+        assertThat(volumes.get("tokens").getSecret().getSecretName()).isEqualTo("gw-tokens");
+        assertThat(volumes.get("jwt-key").getConfigMap().getName()).isEqualTo("jwt-keys");
+        assertThat(volumes.get("tls-devices").getSecret().getSecretName()).isEqualTo("devices-tls");
+        assertThat(volumes.get("tls-ca-devices").getSecret().getSecretName()).isEqualTo("devices-ca");
+
+        GatewayProperties properties = bindConfigMap(chart);
+        assertThat(properties.listeners()).extracting(ListenerProperties::auth).containsExactly(Auth.TOKEN, Auth.CLIENT_CERT);
+        assertThat(properties.listeners().get(0).maxFramesPerSecond()).isEqualTo(100);
+        assertThat(properties.listeners().get(0).framesBurst()).isEqualTo(200);
+        assertThat(properties.auth().timeout().toSeconds()).isEqualTo(3);
+        assertThat(properties.auth().jwt().enabled()).isTrue();
+        assertThat(properties.auth().tokens()).as("never in the configuration").isEmpty();
+        assertThat(properties.flapping().maxAuthFailures()).isEqualTo(3);
+        assertThat(settings(chart, "spring.")).containsEntry("spring.config.import", "optional:configtree:/app/tokens/")
+                .containsEntry("spring.security.oauth2.resourceserver.jwt.public-key-location", "file:/app/jwt/public.pem")
+                .containsEntry("spring.ssl.bundle.pem.devices.keystore.certificate", "file:/app/tls/devices/tls.crt")
+                .containsEntry("spring.ssl.bundle.pem.devices.keystore.private-key", "file:/app/tls/devices/tls.key")
+                .containsEntry("spring.ssl.bundle.pem.devices.truststore.certificate", "file:/app/tls-ca/devices/ca.crt")
+                .containsEntry("spring.ssl.bundle.pem.devices.reload-on-update", true);
+    }
+
     @Test
     void anExistingSecretIsUsedInsteadOfCreatingOne() {
         RenderedChart chart = RenderedChart.render("existing-secret.yaml");
@@ -263,7 +305,7 @@ class HelmChartTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"invalid-port.yaml", "invalid-mode.yaml", "invalid-cluster-without-host.yaml",
-            "invalid-proxy-protocol.yaml", "invalid-trusted-proxy.yaml"})
+            "invalid-proxy-protocol.yaml", "invalid-trusted-proxy.yaml", "invalid-token-in-values.yaml"})
     void theValuesSchemaRejectsBadListeners(String values) {
         assertThatThrownBy(() -> RenderedChart.render(values)).hasMessageContaining("values don't meet the specifications of the schema");
     }
@@ -318,6 +360,11 @@ class HelmChartTest {
 
     /** The spring.data.redis.* properties of the rendered application.yml. */
     private static Map<String, Object> redisSettings(RenderedChart chart) {
+        return settings(chart, "spring.data.redis.");
+    }
+
+    /** The properties of the rendered application.yml whose names start with {@code prefix}. */
+    private static Map<String, Object> settings(RenderedChart chart, String prefix) {
         V1ConfigMap configMap = (V1ConfigMap) KubernetesModel.validate(chart.only("ConfigMap"));
         try {
             Map<String, Object> settings = new TreeMap<>();
@@ -325,7 +372,7 @@ class HelmChartTest {
                     new ByteArrayResource(configMap.getData().get("application.yml").getBytes(StandardCharsets.UTF_8)))) {
                 var enumerable = (EnumerablePropertySource<?>) source;
                 for (String name : enumerable.getPropertyNames()) {
-                    if (name.startsWith("spring.data.redis.")) {
+                    if (name.startsWith(prefix)) {
                         Object value = enumerable.getProperty(name);
                         settings.put(name, (value instanceof OriginTrackedValue tracked)
                                 ? tracked.getValue() : value);

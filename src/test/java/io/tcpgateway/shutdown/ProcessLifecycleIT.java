@@ -7,7 +7,12 @@ import io.tcpgateway.support.AdminClient;
 import io.tcpgateway.support.GatewayPorts;
 import io.tcpgateway.support.GatewayProcess;
 import io.tcpgateway.support.TcpTestClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +84,27 @@ class ProcessLifecycleIT {
                 assertThat(client.readLine()).isEqualTo("first");
             }
             assertThat(gateway.output()).doesNotContain("Exception").doesNotContain(" ERROR ");
+        }
+    }
+
+    /**
+     * The chart's way to bring static tokens (docs/kubernetes.md): a Secret mounted as files, one per token
+     * name, read with Spring Boot's configtree, even with the trailing newline {@code --from-file} leaves.
+     */
+    @Test
+    void staticTokensCanComeFromFilesAsAKubernetesSecretVolumeHoldsThem() throws Exception {
+        Path mount = Files.createTempDirectory("tokens");
+        Path tokens = Files.createDirectories(mount.resolve("gateway/auth/tokens"));
+        Files.writeString(tokens.resolve("device-a"), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest("from-a-secret".getBytes(StandardCharsets.UTF_8))) + "\n");
+        try (GatewayProcess gateway = GatewayProcess.start("--gateway.listeners[0].name=chat",
+                "--gateway.listeners[0].port=0", "--gateway.listeners[0].auth=token",
+                "--spring.config.import=optional:configtree:" + mount + "/")) {
+            try (TcpTestClient client = TcpTestClient.connect(gateway.awaitListenerPort("chat"))) {
+                client.sendLine("AUTH from-a-secret");
+                assertThat(client.readLine()).isEqualTo("OK");
+            }
+            assertThat(gateway.awaitOutput("Connection authenticated: .* principal=(device-a)")).isEqualTo("device-a");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.tcpgateway.support;
 
+import io.tcpgateway.config.Auth;
 import io.tcpgateway.config.ConfigNameConverter;
 import io.tcpgateway.config.Framing;
 import io.tcpgateway.config.GatewayProperties;
@@ -72,6 +73,7 @@ public final class GatewayConfig {
         conversion.addConverter(new ConfigNameConverter<>(Mode.class, "mode"));
         conversion.addConverter(new ConfigNameConverter<>(Framing.class, "framing"));
         conversion.addConverter(new ConfigNameConverter<>(ProxyProtocol.class, "proxy-protocol setting"));
+        conversion.addConverter(new ConfigNameConverter<>(Auth.class, "auth setting"));
         try (LocalValidatorFactoryBean beanConstraints = new LocalValidatorFactoryBean()) {
             beanConstraints.afterPropertiesSet();
             Binder binder = new Binder(ConfigurationPropertySources.from(sources),

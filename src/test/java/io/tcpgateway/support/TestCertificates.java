@@ -3,13 +3,19 @@ package io.tcpgateway.support;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /** Key material made at test time with the JDK's keytool: nothing secret is committed. */
 public final class TestCertificates {
@@ -21,11 +27,16 @@ public final class TestCertificates {
 
     /** A PKCS12 keystore with a self-signed EC certificate for localhost and 127.0.0.1, valid for 2 days. */
     public static Path selfSignedKeystore() throws IOException, InterruptedException {
+        return selfSignedKeystore("localhost");
+    }
+
+    /** As {@link #selfSignedKeystore()}, with {@code CN=<commonName>} (a client certificate, say). */
+    public static Path selfSignedKeystore(String commonName) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("tcp-gateway-tls");
         Path file = dir.resolve("gateway.p12");
         Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-alias", "gateway", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
+                "-dname", "CN=" + commonName, "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
                 "-keystore", file.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD)
                 .redirectErrorStream(true).start();
         String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -37,14 +48,68 @@ public final class TestCertificates {
 
     /** A client TLS context that trusts the certificate in {@code keystore}. */
     public static SSLContext trusting(Path keystore) throws IOException, GeneralSecurityException {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        try (InputStream in = new FileInputStream(keystore.toFile())) {
-            trust.load(in, PASSWORD.toCharArray());
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
+        return context(null, keystore);
+    }
+
+    /** A client TLS context that presents the certificate of {@code clientKeystore} and trusts {@code serverKeystore}'s. */
+    public static SSLContext presenting(Path clientKeystore, Path serverKeystore) throws IOException, GeneralSecurityException {
+        return context(clientKeystore, serverKeystore);
+    }
+
+    /** A client TLS context that accepts any server certificate: for tests that look at which one they got. */
+    public static SSLContext trustingAnything() throws GeneralSecurityException {
+        X509TrustManager anything = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
+        context.init(null, new TrustManager[] { anything }, null);
         return context;
+    }
+
+    /** A PKCS12 truststore holding the certificates (not the keys) of the given keystores. */
+    public static Path truststoreOf(Path... keystores) throws IOException, GeneralSecurityException {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        for (int i = 0; i < keystores.length; i++) {
+            trust.setCertificateEntry("trusted-" + i, load(keystores[i]).getCertificate("gateway"));
+        }
+        Path file = Files.createTempDirectory("tcp-gateway-trust").resolve("trust.p12");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            trust.store(out, PASSWORD.toCharArray());
+        }
+        return file;
+    }
+
+    private static SSLContext context(Path clientKeystore, Path trusted) throws IOException, GeneralSecurityException {
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(load(trusted));
+        KeyManager[] keys = null;
+        if (clientKeystore != null) {
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(load(clientKeystore), PASSWORD.toCharArray());
+            keys = factory.getKeyManagers();
+        }
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys, trust.getTrustManagers(), null);
+        return context;
+    }
+
+    private static KeyStore load(Path file) throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = new FileInputStream(file.toFile())) {
+            store.load(in, PASSWORD.toCharArray());
+        }
+        return store;
     }
 }
