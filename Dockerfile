@@ -4,7 +4,10 @@
 # Configuration: mount an application.yml at /app/config/application.yml (Spring Boot reads ./config/
 # of the working directory, /app, on top of the defaults packaged in the jar).
 
-FROM eclipse-temurin:25-jdk AS build
+# Base images pinned by digest (the tag beside it for people): the same sources give the same image
+# until the pin is bumped on purpose (`docker buildx imagetools inspect eclipse-temurin:25-jre` shows the
+# current digest; Renovate and Dependabot update such lines).
+FROM eclipse-temurin:25-jdk@sha256:97014c4b396021f9ddb7d592a7dbedb0c4e4215c29e03dc01c393558aefb71c2 AS build
 WORKDIR /src
 # Dependencies first: this layer is rebuilt only when the pom changes.
 COPY .mvn/ .mvn/
@@ -15,7 +18,7 @@ COPY src/ src/
 RUN ./mvnw -B -ntp package -DskipTests \
     && java -Djarmode=tools -jar target/tcp-gateway.jar extract --layers --launcher --destination /layers
 
-FROM eclipse-temurin:25-jre
+FROM eclipse-temurin:25-jre@sha256:5cf92df78f6dba978777d5cffa3c856e583f86814fde82a6c3534ccdfd794f2f
 RUN groupadd --system --gid 10001 gateway \
     && useradd --system --uid 10001 --gid gateway --no-create-home --shell /usr/sbin/nologin gateway
 WORKDIR /app

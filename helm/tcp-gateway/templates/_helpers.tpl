@@ -56,9 +56,20 @@ Whole seconds in a Spring Boot duration ("500ms", "10s", "2m", "1h"), rounded up
 {{- end }}
 
 {{/*
-The pod's grace period: the preStop pause, the whole drain, and 10 s for the JVM to finish stopping.
+The pod's grace period: the preStop pause, the gateway's grace period, the whole drain, and 10 s for
+the JVM to finish stopping.
 */}}
 {{- define "tcp-gateway.terminationGracePeriodSeconds" -}}
 {{- $drain := include "tcp-gateway.durationSeconds" (default "10s" (dig "shutdown" "drainTimeout" "" .Values.gateway)) | atoi }}
-{{- add .Values.preStopSleepSeconds $drain 10 }}
+{{- $grace := include "tcp-gateway.durationSeconds" (default "0s" (dig "shutdown" "gracePeriod" "" .Values.gateway)) | atoi }}
+{{- add .Values.preStopSleepSeconds $grace $drain 10 }}
+{{- end }}
+
+{{/* The pod's service account: the chart's own, or the one named. */}}
+{{- define "tcp-gateway.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "tcp-gateway.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
 {{- end }}

@@ -48,6 +48,12 @@ public class GatewayPropertiesValidator implements Validator {
         if (properties.shutdown() != null && properties.shutdown().drainTimeout().isNegative()) {
             errors.rejectValue("shutdown.drain-timeout", "notNegative", "must not be negative");
         }
+        if (properties.shutdown() != null && properties.shutdown().gracePeriod().isNegative()) {
+            errors.rejectValue("shutdown.grace-period", "notNegative", "must not be negative");
+        }
+        if (properties.shutdown() != null && properties.shutdown().evictRate() < 0) {
+            errors.rejectValue("shutdown.evict-rate", "notNegative", "must not be negative (0 = all at once)");
+        }
         if (properties.cluster() != null) {
             validateCluster(properties.cluster(), errors);
         }

@@ -3,12 +3,14 @@ package io.tcpgateway.shutdown;
 import io.tcpgateway.config.GatewayProperties;
 import io.tcpgateway.config.ShutdownProperties;
 import io.tcpgateway.connection.CloseReason;
+import io.tcpgateway.connection.GatewayListener;
 import io.tcpgateway.connection.Peer;
 import io.tcpgateway.connection.PeerRegistry;
-import io.tcpgateway.connection.GatewayListener;
 import io.tcpgateway.listener.ListenerRegistrar;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -21,9 +23,13 @@ import org.springframework.stereotype.Component;
 
 /**
  * The graceful shutdown of CONTRACT section 5. Runs early in the context's stop sequence (before the
- * web server and the listeners' flows stop): readiness turns REFUSING_TRAFFIC, listeners stop
- * accepting, every peer is sent the shutdown message and closed once it is written, and whatever is
- * still open when {@code drain-timeout} runs out is closed anyway. All with reason {@code shutdown}.
+ * web server and the listeners' flows stop): readiness turns REFUSING_TRAFFIC at once; for
+ * {@code grace-period} everything goes on (new connections are still accepted: a load balancer that has
+ * not yet seen the readiness change still sends clients, and refusing them would only make them retry);
+ * then listeners stop accepting and every peer is sent the shutdown message and closed once it is
+ * written, at {@code evict-rate} goodbyes per second (oldest connections first) or all at once;
+ * whatever is still open {@code drain-timeout} after the first goodbye is closed anyway. All with
+ * reason {@code shutdown}.
  */
 @Component
 public class DrainLifecycle implements SmartLifecycle {
@@ -37,17 +43,16 @@ public class DrainLifecycle implements SmartLifecycle {
     private final ListenerRegistrar listeners;
     private final PeerRegistry registry;
     private final byte[] message;
-    private final Duration drainTimeout;
+    private final ShutdownProperties shutdown;
     private volatile boolean running;
 
     public DrainLifecycle(ApplicationEventPublisher events, ListenerRegistrar listeners, PeerRegistry registry,
             GatewayProperties properties) {
-        ShutdownProperties shutdown = properties.shutdown();
+        this.shutdown = properties.shutdown();
         this.events = events;
         this.listeners = listeners;
         this.registry = registry;
         this.message = shutdown.message().getBytes(StandardCharsets.UTF_8);
-        this.drainTimeout = shutdown.drainTimeout();
     }
 
     @Override
@@ -62,21 +67,47 @@ public class DrainLifecycle implements SmartLifecycle {
         }
         running = false;
         AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
-        listeners.listeners().forEach(GatewayListener::stopAccepting);
-        int open = registry.size();
-        log.info("Draining: {} connection(s), up to {}", open, drainTimeout);
-        for (Peer peer : registry.all()) {
-            peer.closeAfter(message, CloseReason.SHUTDOWN, drainTimeout);
+        if (shutdown.gracePeriod().isPositive()) {
+            log.info("Draining: readiness is OUT_OF_SERVICE; {} connection(s) stay for the grace period of {}",
+                    registry.size(), shutdown.gracePeriod());
+            LockSupport.parkNanos(shutdown.gracePeriod().toNanos());
         }
-        awaitDrained();
+        listeners.listeners().forEach(GatewayListener::stopAccepting);
+        long deadline = System.nanoTime() + shutdown.drainTimeout().toNanos();
+        List<Peer> open = registry.all().stream().sorted(Comparator.comparingLong(Peer::sequence)).toList();
+        log.info("Draining: {} connection(s), {}, up to {}", open.size(),
+                (shutdown.evictRate() > 0) ? shutdown.evictRate() + " goodbyes per second" : "all at once",
+                shutdown.drainTimeout());
+        sayGoodbye(open, deadline);
+        awaitDrained(deadline);
         for (Peer peer : registry.all()) {
             peer.close(CloseReason.SHUTDOWN); // no-op for those already closed
         }
-        log.info("Drain finished: {} connection(s) closed", open);
+        log.info("Drain finished: {} connection(s) closed", open.size());
     }
 
-    private void awaitDrained() {
-        long deadline = System.nanoTime() + drainTimeout.toNanos();
+    /**
+     * Each goodbye gets until the drain's deadline to be read; at {@code evict-rate} they are spread
+     * evenly, the pacing told by one timestamp so a slow turn is caught up rather than lost.
+     */
+    private void sayGoodbye(List<Peer> peers, long deadline) {
+        long interval = (shutdown.evictRate() > 0) ? TimeUnit.SECONDS.toNanos(1) / shutdown.evictRate() : 0;
+        long next = System.nanoTime();
+        for (Peer peer : peers) {
+            long now = System.nanoTime();
+            if (now >= deadline) {
+                return; // the rest is closed at the deadline
+            }
+            if (interval > 0 && next > now) {
+                LockSupport.parkNanos(next - now);
+                now = System.nanoTime();
+            }
+            next = Math.max(next, now - interval) + interval;
+            peer.closeAfter(message, CloseReason.SHUTDOWN, Duration.ofNanos(Math.max(0, deadline - now)));
+        }
+    }
+
+    private void awaitDrained(long deadline) {
         while (registry.size() > 0 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }

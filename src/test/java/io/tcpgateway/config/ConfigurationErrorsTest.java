@@ -40,6 +40,8 @@ class ConfigurationErrorsTest {
             typo in a section     | gateway.heartbeat.intervall=5s                                       | gateway.heartbeat.intervall   | 5s
             typo in a listener    | gateway.listeners[0].max-conections=5                                | gateway.listeners[0].max-conections | 5
             unknown section       | gateway.limits.max=5                                                 | gateway.limits.max            | 5
+            negative grace period | gateway.shutdown.grace-period=-1s                                    | gateway.shutdown.grace-period | -1
+            negative evict rate   | gateway.shutdown.evict-rate=-5                                       | gateway.shutdown.evict-rate   | -5
             zero flapping window  | gateway.flapping.window=0s                                           | gateway.flapping.window       | 0
             zero ban time         | gateway.flapping.ban-time=0s                                         | gateway.flapping.ban-time     | 0
             unknown auth          | gateway.listeners[0].auth=password                                   | gateway.listeners[0].auth     | password

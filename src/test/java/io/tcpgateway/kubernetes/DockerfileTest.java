@@ -18,7 +18,9 @@ class DockerfileTest {
 
     @Test
     void buildsWithTheJdkAndRunsOnTheJreOf25() {
-        assertThat(instructions("FROM")).containsExactly("eclipse-temurin:25-jdk AS build", "eclipse-temurin:25-jre");
+        assertThat(instructions("FROM")).satisfiesExactly(
+                (build) -> assertThat(build).matches("eclipse-temurin:25-jdk@sha256:[0-9a-f]{64} AS build"),
+                (run) -> assertThat(run).matches("eclipse-temurin:25-jre@sha256:[0-9a-f]{64}"));
         assertThat(String.join("\n", lines)).contains("./mvnw -B -ntp package")
                 .contains("-Djarmode=tools -jar target/tcp-gateway.jar extract --layers --launcher");
     }

@@ -16,6 +16,7 @@ import io.kubernetes.client.openapi.models.V1NetworkPolicyIngressRule;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServiceAccount;
 import io.kubernetes.client.openapi.models.V1ServicePort;
 import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler;
@@ -53,7 +54,7 @@ class HelmChartTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "several-listeners.yaml", "existing-secret.yaml", "autoscaling-and-monitoring.yaml",
-            "cluster.yaml", "cluster-existing-secret-hard.yaml", "secured.yaml"})
+            "cluster.yaml", "cluster-existing-secret-hard.yaml", "secured.yaml", "operator-knobs.yaml"})
     void everyRenderedObjectIsValidAgainstTheKubernetesApiModel(String values) {
         RenderedChart chart = RenderedChart.render(values.isEmpty() ? null : values);
         for (Map<String, Object> object : chart.objects()) {
@@ -100,9 +101,40 @@ class HelmChartTest {
         assertThat(pod.getEnableServiceLinks()).as("no GATEWAY_*_PORT service variables: unknown gateway.* keys stop start-up")
                 .isFalse();
 
-        // No password given: no Secret, and the pod generates and logs its own (the app's contract).
-        assertThat(chart.kinds()).doesNotContain("Secret");
-        assertThat(gateway.getEnv()).as("no environment at all").isNullOrEmpty();
+        assertThat(gateway.getEnv()).extracting(V1EnvVar::getName).as("only the admin password")
+                .containsExactly("GATEWAY_ADMIN_PASSWORD");
+    }
+
+    /**
+     * CONTRACT section 13: with no password given, one is generated into the release's Secret, the same for
+     * every replica (they all read the Secret), and kept on upgrade: the template reads the installed
+     * Secret back with helm's lookup (answered here by {@link KubernetesApiStub}).
+     */
+    @Test
+    void withoutAPasswordOneIsGeneratedIntoTheReleasesSecretForEveryReplicaAndKeptOnUpgrade() {
+        RenderedChart install = RenderedChart.render("three-replicas.yaml");
+        V1Deployment deployment = (V1Deployment) KubernetesModel.validate(install.only("Deployment"));
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
+        V1EnvVar password = env(deployment.getSpec().getTemplate().getSpec().getContainers().get(0), "GATEWAY_ADMIN_PASSWORD");
+        V1Secret secret = (V1Secret) KubernetesModel.validate(install.only("Secret"));
+        assertThat(password.getValueFrom().getSecretKeyRef().getName()).isEqualTo(secret.getMetadata().getName());
+        String generated = new String(secret.getData().get(password.getValueFrom().getSecretKeyRef().getKey()), StandardCharsets.UTF_8);
+        assertThat(generated).matches("[A-Za-z0-9]{32}");
+
+        KubernetesApiStub.instance().putSecret("chat", secret.getMetadata().getName(), "password", generated);
+        try {
+            for (int upgrade = 0; upgrade < 2; upgrade++) {
+                V1Secret upgraded = (V1Secret) KubernetesModel.validate(RenderedChart.render("three-replicas.yaml").only("Secret"));
+                assertThat(new String(upgraded.getData().get("password"), StandardCharsets.UTF_8)).as("kept on upgrade")
+                        .isEqualTo(generated);
+            }
+        }
+        finally {
+            KubernetesApiStub.instance().removeSecret("chat", secret.getMetadata().getName());
+        }
+        V1Secret fresh = (V1Secret) KubernetesModel.validate(RenderedChart.render("three-replicas.yaml").only("Secret"));
+        assertThat(new String(fresh.getData().get("password"), StandardCharsets.UTF_8)).as("a new install, a new password")
+                .isNotEqualTo(generated);
     }
 
     @Test
@@ -128,6 +160,15 @@ class HelmChartTest {
     }
 
     @Test
+    void theInstallNotesShowHowToReadAGeneratedPassword() {
+        String notes = new Helm(RenderedChart.CHART).install().withName("gw").withNamespace("chat")
+                .withKubeVersion(RenderedChart.KUBE_VERSION).dryRun().withDryRunOption(DryRun.CLIENT).clientOnly().call()
+                .getOutput();
+        assertThat(notes).contains("generated at install")
+                .contains("PASSWORD=$(kubectl get secret -n chat gw-tcp-gateway -o jsonpath='{.data.password}' | base64 -d)");
+    }
+
+    @Test
     void theGracePeriodOutlastsThePreStopPauseAndTheWholeDrain() {
         for (String values : new String[] {null, "several-listeners.yaml"}) {
             RenderedChart chart = RenderedChart.render(values);
@@ -136,7 +177,8 @@ class HelmChartTest {
             long grace = deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
             long preStop = Long.parseLong(deployment.getSpec().getTemplate().getSpec().getContainers().get(0)
                     .getLifecycle().getPreStop().getExec().getCommand().get(1));
-            assertThat(grace).as(values).isGreaterThan(preStop + gateway.shutdown().drainTimeout().toSeconds());
+            assertThat(grace).as(values).isGreaterThan(preStop + gateway.shutdown().gracePeriod().toSeconds()
+                    + gateway.shutdown().drainTimeout().toSeconds());
         }
     }
 
@@ -259,6 +301,35 @@ class HelmChartTest {
                 .containsEntry("spring.ssl.bundle.pem.devices.reload-on-update", true);
     }
 
+    /** Issue 15: the knobs operators expect of a chart (compare Bitnami's and the NATS chart). */
+    @Test
+    void operatorsGetAServiceAccountWithoutATokenSpreadPriorityNodePortsAndExtras() {
+        RenderedChart defaults = RenderedChart.render(null);
+        V1ServiceAccount account = (V1ServiceAccount) KubernetesModel.validate(defaults.only("ServiceAccount"));
+        V1PodSpec defaultPod = ((V1Deployment) KubernetesModel.validate(defaults.only("Deployment"))).getSpec().getTemplate().getSpec();
+        assertThat(defaultPod.getServiceAccountName()).isEqualTo(account.getMetadata().getName());
+        assertThat(defaultPod.getAutomountServiceAccountToken()).as("the gateway never calls the Kubernetes API").isFalse();
+        assertThat(account.getAutomountServiceAccountToken()).isFalse();
+
+        RenderedChart chart = RenderedChart.render("operator-knobs.yaml");
+        V1PodSpec pod = ((V1Deployment) KubernetesModel.validate(chart.only("Deployment"))).getSpec().getTemplate().getSpec();
+        V1Container gateway = pod.getContainers().get(0);
+        assertThat(((V1ServiceAccount) KubernetesModel.validate(chart.only("ServiceAccount"))).getMetadata().getAnnotations())
+                .containsKey("eks.amazonaws.com/role-arn");
+        assertThat(pod.getPriorityClassName()).isEqualTo("edge-critical");
+        assertThat(pod.getTopologySpreadConstraints()).singleElement().satisfies((spread) -> {
+            assertThat(spread.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone");
+            assertThat(spread.getLabelSelector().getMatchLabels()).containsEntry("app.kubernetes.io/instance", "gw");
+        });
+        assertThat(env(gateway, "TZ").getValue()).isEqualTo("UTC");
+        assertThat(gateway.getVolumeMounts()).anySatisfy((mount) -> assertThat(mount.getMountPath()).isEqualTo("/etc/extra-certs"));
+        assertThat(pod.getVolumes()).filteredOn((volume) -> volume.getConfigMap() != null)
+                .anySatisfy((volume) -> assertThat(volume.getConfigMap().getName()).isEqualTo("corporate-ca"));
+        V1Service listeners = (V1Service) KubernetesModel.validate(chart.named("Service", "tcp-gateway"));
+        assertThat(listeners.getSpec().getType()).isEqualTo("NodePort");
+        assertThat(listeners.getSpec().getPorts()).singleElement().satisfies((port) -> assertThat(port.getNodePort()).isEqualTo(30900));
+    }
+
     @Test
     void anExistingSecretIsUsedInsteadOfCreatingOne() {
         RenderedChart chart = RenderedChart.render("existing-secret.yaml");
@@ -337,7 +408,8 @@ class HelmChartTest {
     @Test
     void aClusterCanTakeTheRedisPasswordFromAnExistingSecretAndRequireOneReplicaPerNode() {
         RenderedChart chart = RenderedChart.render("cluster-existing-secret-hard.yaml");
-        assertThat(chart.kinds()).doesNotContain("Secret");
+        assertThat(((V1Secret) KubernetesModel.validate(chart.only("Secret"))).getData())
+                .as("only the admin password's Secret: none for Redis").containsOnlyKeys("password");
         assertThat(redisSettings(chart)).containsEntry("spring.data.redis.ssl.enabled", true);
         V1Deployment deployment = (V1Deployment) KubernetesModel.validate(chart.only("Deployment"));
         V1PodSpec pod = deployment.getSpec().getTemplate().getSpec();

@@ -7,6 +7,7 @@ import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1NetworkPolicy;
 import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServiceAccount;
 import io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler;
 import java.io.IOException;
 import java.util.Map;
@@ -31,6 +32,7 @@ final class KubernetesModel {
                 case "Service" -> V1Service.fromJson(json);
                 case "ConfigMap" -> V1ConfigMap.fromJson(json);
                 case "NetworkPolicy" -> V1NetworkPolicy.fromJson(json);
+                case "ServiceAccount" -> V1ServiceAccount.fromJson(json);
                 case "Secret" -> V1Secret.fromJson(json);
                 case "PodDisruptionBudget" -> V1PodDisruptionBudget.fromJson(json);
                 case "HorizontalPodAutoscaler" ->

@@ -26,6 +26,7 @@ final class RenderedChart {
     }
 
     static RenderedChart render(String valuesFile) {
+        KubernetesApiStub.instance(); // helm's lookup asks it
         TemplateCommand template = new Helm(CHART).template().withName("gw").withNamespace("chat")
                 .withKubeVersion(KUBE_VERSION);
         if (valuesFile != null) {

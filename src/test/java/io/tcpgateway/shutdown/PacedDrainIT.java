@@ -1,0 +1,97 @@
+package io.tcpgateway.shutdown;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tcpgateway.support.AdminClient;
+import io.tcpgateway.support.GatewayProcess;
+import io.tcpgateway.support.TcpTestClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * CONTRACT section 5, {@code grace-period} and {@code evict-rate}, on the jar as a child process under
+ * SIGTERM: readiness is OUT_OF_SERVICE from the first moment, goodbyes are spread at the rate, and during
+ * the grace period connections stay and new ones are still taken.
+ */
+class PacedDrainIT {
+
+    static final String BYE = "BYE server shutting down";
+
+    @Test
+    void at100GoodbyesASecond500ClientsGetTheirByeSpreadOverAboutFiveSeconds() throws Exception {
+        try (GatewayProcess gateway = GatewayProcess.start(Map.of("GATEWAY_ADMIN_PASSWORD", "test-secret"),
+                "--gateway.listeners[0].name=chat", "--gateway.listeners[0].port=0",
+                "--gateway.shutdown.evict-rate=100", "--gateway.shutdown.drain-timeout=20s");
+                ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
+            int chat = gateway.awaitListenerPort("chat");
+            AdminClient admin = AdminClient.as(gateway.awaitHttpPort(), "admin", "test-secret");
+            List<TcpTestClient> clients = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                clients.add(TcpTestClient.connect(chat));
+            }
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> admin.get("/actuator/gateway").json().at("/connections").asInt() == 500);
+            long[] byeAt = new long[clients.size()];
+            List<CompletableFuture<Void>> goodbyes = new ArrayList<>();
+            long terminatedAt = System.nanoTime();
+            for (int i = 0; i < clients.size(); i++) {
+                int index = i;
+                goodbyes.add(CompletableFuture.runAsync(() -> {
+                    assertThat(clients.get(index).readLine()).isEqualTo(BYE);
+                    byeAt[index] = System.nanoTime() - terminatedAt;
+                }, readers));
+            }
+            gateway.terminate();
+            await().atMost(Duration.ofSeconds(2)).until(() -> admin.get("/actuator/health/readiness").status() == 503);
+            long goodbyesBeforeReadinessSeen = Arrays.stream(byeAt).filter((at) -> at > 0).count();
+            assertThat(goodbyesBeforeReadinessSeen).as("readiness is OUT_OF_SERVICE from the first moment").isLessThan(150);
+
+            CompletableFuture.allOf(goodbyes.toArray(CompletableFuture[]::new)).get();
+            assertThat(gateway.awaitExit(Duration.ofSeconds(30))).isZero();
+            long first = Arrays.stream(byeAt).min().orElseThrow();
+            long last = Arrays.stream(byeAt).max().orElseThrow();
+            Duration spread = Duration.ofNanos(last - first);
+            long byHalfTime = Arrays.stream(byeAt).filter((at) -> at <= first + Duration.ofMillis(2500).toNanos()).count();
+            System.out.printf("PacedDrainIT: 500 goodbyes spread over %d ms, %d by 2.5 s%n", spread.toMillis(), byHalfTime);
+            assertThat(spread).as("500 at 100/s").isBetween(Duration.ofMillis(4300), Duration.ofMillis(6500));
+            assertThat(byHalfTime).as("evenly, not in bursts").isBetween(180L, 330L);
+            clients.forEach(TcpTestClient::close);
+        }
+    }
+
+    @Test
+    void duringTheGracePeriodConnectionsStayAndNewOnesAreTakenThenAllGetTheirBye() throws Exception {
+        try (GatewayProcess gateway = GatewayProcess.start(Map.of("GATEWAY_ADMIN_PASSWORD", "test-secret"),
+                "--gateway.listeners[0].name=chat", "--gateway.listeners[0].port=0",
+                "--gateway.shutdown.grace-period=3s", "--gateway.shutdown.drain-timeout=10s")) {
+            int chat = gateway.awaitListenerPort("chat");
+            AdminClient admin = AdminClient.as(gateway.awaitHttpPort(), "admin", "test-secret");
+            try (TcpTestClient before = TcpTestClient.connect(chat)) {
+                before.sendLine("PING");
+                assertThat(before.readLine()).isEqualTo("PONG");
+                long terminatedAt = System.nanoTime();
+                gateway.terminate();
+                await().atMost(Duration.ofSeconds(2)).until(() -> admin.get("/actuator/health/readiness").status() == 503);
+                try (TcpTestClient during = TcpTestClient.connect(chat)) {
+                    during.sendLine("PING");
+                    assertThat(during.readLine()).as("a client sent by a balancer that has not noticed yet").isEqualTo("PONG");
+                    before.sendLine("PING");
+                    assertThat(before.readLine()).as("connections stay during the grace period").isEqualTo("PONG");
+                    assertThat(before.readLine()).isEqualTo(BYE);
+                    assertThat(Duration.ofNanos(System.nanoTime() - terminatedAt)).as("not before the grace period")
+                            .isGreaterThan(Duration.ofMillis(2800));
+                    assertThat(during.readLine()).isEqualTo(BYE);
+                }
+            }
+            assertThat(gateway.awaitExit(Duration.ofSeconds(30))).isZero();
+        }
+    }
+}
