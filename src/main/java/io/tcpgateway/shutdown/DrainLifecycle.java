@@ -45,6 +45,7 @@ public class DrainLifecycle implements SmartLifecycle {
     private final byte[] message;
     private final ShutdownProperties shutdown;
     private volatile boolean running;
+    private volatile boolean draining;
 
     public DrainLifecycle(ApplicationEventPublisher events, ListenerRegistrar listeners, PeerRegistry registry,
             GatewayProperties properties) {
@@ -66,6 +67,7 @@ public class DrainLifecycle implements SmartLifecycle {
             return;
         }
         running = false;
+        draining = true;
         AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
         if (shutdown.gracePeriod().isPositive()) {
             log.info("Draining: readiness is OUT_OF_SERVICE; {} connection(s) stay for the grace period of {}",
@@ -111,6 +113,11 @@ public class DrainLifecycle implements SmartLifecycle {
         while (registry.size() > 0 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
+    }
+
+    /** True from the moment a drain starts: the {@code drain} readiness component reads it. */
+    public boolean isDraining() {
+        return draining;
     }
 
     @Override

@@ -22,7 +22,7 @@ class DockerfileTest {
                 (build) -> assertThat(build).matches("eclipse-temurin:25-jdk@sha256:[0-9a-f]{64} AS build"),
                 (run) -> assertThat(run).matches("eclipse-temurin:25-jre@sha256:[0-9a-f]{64}"));
         assertThat(String.join("\n", lines)).contains("./mvnw -B -ntp package")
-                .contains("-Djarmode=tools -jar target/tcp-gateway.jar extract --layers --launcher");
+                .contains("-Djarmode=tools -jar target/tcp-gateway.jar extract --layers");
     }
 
     @Test
@@ -38,8 +38,20 @@ class DockerfileTest {
     void exposesTheDefaultPortsAndStartsInExecFormWithContainerAwareMemory() {
         assertThat(instructions("EXPOSE")).containsExactly("9000 8081");
         assertThat(instructions("ENTRYPOINT")).singleElement().asString().startsWith("[\"java\"")
-                .contains("org.springframework.boot.loader.launch.JarLauncher");
+                .contains("\"-XX:AOTCache=app.aot\"").contains("\"-jar\", \"tcp-gateway.jar\"");
         assertThat(instructions("ENV")).anySatisfy((env) -> assertThat(env).contains("-XX:MaxRAMPercentage="));
+    }
+
+    /** Issue 15, fast start: a training run in the image makes the AOT cache every start maps. */
+    @Test
+    void theImageCarriesAnAotCacheMadeByATrainingRunWithTheRuntimeFlags() {
+        String dockerfile = String.join("\n", lines);
+        assertThat(dockerfile).contains("RUN java -XX:AOTCacheOutput=app.aot -Dspring.context.exit=onRefresh -jar tcp-gateway.jar");
+        assertThat(dockerfile.indexOf("ENV JAVA_TOOL_OPTIONS")).as("the training run sees the runtime's JVM flags")
+                .isLessThan(dockerfile.indexOf("-XX:AOTCacheOutput"));
+        assertThat(dockerfile.indexOf("-XX:AOTCacheOutput")).as("trained as root, run as 10001")
+                .isLessThan(dockerfile.indexOf("USER 10001"));
+        assertThat(dockerfile).contains("extract --layers --destination /layers").doesNotContain("--launcher");
     }
 
     @Test

@@ -54,7 +54,7 @@ class HelmChartTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "several-listeners.yaml", "existing-secret.yaml", "autoscaling-and-monitoring.yaml",
-            "cluster.yaml", "cluster-existing-secret-hard.yaml", "secured.yaml", "operator-knobs.yaml"})
+            "cluster.yaml", "cluster-existing-secret-hard.yaml", "secured.yaml", "operator-knobs.yaml", "grafana.yaml"})
     void everyRenderedObjectIsValidAgainstTheKubernetesApiModel(String values) {
         RenderedChart chart = RenderedChart.render(values.isEmpty() ? null : values);
         for (Map<String, Object> object : chart.objects()) {
@@ -328,6 +328,19 @@ class HelmChartTest {
         V1Service listeners = (V1Service) KubernetesModel.validate(chart.named("Service", "tcp-gateway"));
         assertThat(listeners.getSpec().getType()).isEqualTo("NodePort");
         assertThat(listeners.getSpec().getPorts()).singleElement().satisfies((port) -> assertThat(port.getNodePort()).isEqualTo(30900));
+    }
+
+    @Test
+    void theGrafanaDashboardIsAConfigMapTheSidecarPicksUpOnlyWhenEnabled() {
+        assertThat(RenderedChart.render(null).objects()).noneSatisfy((object) -> assertThat(RenderedChart.json(object))
+                .contains("grafana_dashboard"));
+        RenderedChart chart = RenderedChart.render("grafana.yaml");
+        V1ConfigMap dashboard = (V1ConfigMap) KubernetesModel.validate(chart.named("ConfigMap", "-dashboard"));
+        assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+        assertThat(dashboard.getMetadata().getAnnotations()).containsEntry("grafana_folder", "Gateways");
+        String json = dashboard.getData().get("tcp-gateway.json");
+        assertThat(json).contains("\"title\": \"tcp-gateway\"").contains("gateway_connections_active")
+                .contains("$__rate_interval");
     }
 
     @Test

@@ -1,0 +1,59 @@
+package io.tcpgateway.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.tcpgateway.support.AdminClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * CONTRACT section 13: every series the chart's Grafana dashboard queries exists in a live gateway's
+ * {@code /actuator/prometheus} (the cluster on, so its meters are there; Redis need not answer for them
+ * to be registered). A renamed meter fails this test.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "gateway.admin.password=test-secret", "gateway.cluster.enabled=true", "spring.data.redis.port=1",
+        "gateway.listeners[0].name=chat", "gateway.listeners[0].port=0" })
+class GrafanaDashboardIT {
+
+    private static final Pattern METRIC = Pattern.compile("\\b(gateway_[a-z_]+)\\b");
+
+    @LocalServerPort
+    int managementPort;
+
+    @Test
+    void everyMetricTheDashboardQueriesIsScrapedFromALiveGateway() {
+        RenderedChart chart = RenderedChart.render("grafana.yaml");
+        V1ConfigMap configMap = (V1ConfigMap) KubernetesModel.validate(chart.named("ConfigMap", "-dashboard"));
+        assertThat(configMap.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+        JsonNode dashboard = JsonMapper.builder().build().readTree(configMap.getData().get("tcp-gateway.json"));
+        List<String> expressions = new ArrayList<>();
+        dashboard.at("/panels").forEach((panel) -> panel.at("/targets").forEach((target) -> expressions.add(target.at("/expr").asString())));
+        Set<String> queried = new TreeSet<>();
+        for (String expression : expressions) {
+            Matcher matcher = METRIC.matcher(expression);
+            while (matcher.find()) {
+                queried.add(matcher.group(1));
+            }
+        }
+        assertThat(queried).as("what the panels ask for").contains("gateway_connections_active", "gateway_connections_closed_total",
+                "gateway_frames_in_total", "gateway_bytes_out_total", "gateway_producer_stalls_total", "gateway_accept_errors_total",
+                "gateway_cluster_publish_failures_total");
+
+        String scraped = AdminClient.anonymous(managementPort).get("/actuator/prometheus").body();
+        Set<String> exposed = new TreeSet<>();
+        scraped.lines().filter((line) -> line.startsWith("gateway_"))
+                .forEach((line) -> exposed.add(line.substring(0, line.indexOf(line.contains("{") ? '{' : ' '))));
+        assertThat(exposed).as("every series the dashboard queries is scraped").containsAll(queried);
+    }
+}
