@@ -31,11 +31,25 @@ final class BroadcastHandler implements MessageHandler {
     public void handleMessage(Message<?> message) {
         Peer sender = ControlFrames.peerOf(message);
         byte[] wire = listener.codec().encode((byte[]) message.getPayload());
-        for (Peer peer : listener.peers()) {
-            if ((includeSender || peer != sender) && !(requiresToken && peer.awaitsAuthentication())) {
-                peer.send(wire, sender);
+        if (requiresToken) {
+            offerToAuthenticated(wire, sender);
+        }
+        else {
+            for (Peer peer : listener.peers()) {
+                if (includeSender || peer != sender) {
+                    peer.send(wire, sender);
+                }
             }
         }
         relay.relay(listener, (byte[]) message.getPayload());
+    }
+
+    /** An {@code auth: token} listener: peers that have not authenticated yet are skipped. */
+    private void offerToAuthenticated(byte[] wire, Peer sender) {
+        for (Peer peer : listener.peers()) {
+            if ((includeSender || peer != sender) && !peer.awaitsAuthentication()) {
+                peer.send(wire, sender);
+            }
+        }
     }
 }
