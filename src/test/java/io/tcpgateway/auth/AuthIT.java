@@ -24,14 +24,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.interfaces.RSAPrivateKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -85,7 +83,7 @@ class AuthIT {
 
     @DynamicPropertySource
     static void keys(DynamicPropertyRegistry properties) throws Exception {
-        properties.add("gateway.auth.tokens.device-a", () -> sha256(DEVICE_TOKEN));
+        properties.add("gateway.auth.tokens.device-a", () -> TestCertificates.sha256Hex(DEVICE_TOKEN));
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         jwtKeys = generator.generateKeyPair();
@@ -99,12 +97,8 @@ class AuthIT {
         trustedClient = TestCertificates.selfSignedKeystore("device-7");
         untrustedClient = TestCertificates.selfSignedKeystore("intruder");
         Path truststore = TestCertificates.truststoreOf(trustedClient);
-        properties.add("spring.ssl.bundle.jks.clients.keystore.location", () -> "file:" + serverKeystore);
-        properties.add("spring.ssl.bundle.jks.clients.keystore.password", () -> TestCertificates.PASSWORD);
-        properties.add("spring.ssl.bundle.jks.clients.keystore.type", () -> "PKCS12");
-        properties.add("spring.ssl.bundle.jks.clients.truststore.location", () -> "file:" + truststore);
-        properties.add("spring.ssl.bundle.jks.clients.truststore.password", () -> TestCertificates.PASSWORD);
-        properties.add("spring.ssl.bundle.jks.clients.truststore.type", () -> "PKCS12");
+        TestCertificates.registerKeystore(properties, "clients", serverKeystore);
+        TestCertificates.registerTruststore(properties, "clients", truststore);
     }
 
     @AfterEach
@@ -277,14 +271,5 @@ class AuthIT {
 
     private AdminClient admin() {
         return AdminClient.as(managementPort, "admin", "test-secret");
-    }
-
-    private static String sha256(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        }
-        catch (Exception ex) {
-            throw new IllegalStateException(ex);
-        }
     }
 }

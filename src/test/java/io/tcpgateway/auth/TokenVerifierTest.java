@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tcpgateway.auth.TokenVerifier.Verdict;
 import io.tcpgateway.support.GatewayConfig;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.HexFormat;
+import io.tcpgateway.support.TestCertificates;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
@@ -19,9 +17,9 @@ class TokenVerifierTest {
     final StaticListableBeanFactory noBeans = new StaticListableBeanFactory();
 
     @Test
-    void aStaticTokenIsFoundByItsHashAndNamesItsPrincipal() throws Exception {
+    void aStaticTokenIsFoundByItsHashAndNamesItsPrincipal() {
         TokenVerifier verifier = new TokenVerifier(GatewayConfig.bindWithDefaults(Map.of(
-                "gateway.auth.tokens.device-a", sha256("alpha"), "gateway.auth.tokens.device-b", sha256("beta").toUpperCase())),
+                "gateway.auth.tokens.device-a", TestCertificates.sha256Hex("alpha"), "gateway.auth.tokens.device-b", TestCertificates.sha256Hex("beta").toUpperCase())),
                 noBeans.getBeanProvider(JwtDecoder.class));
         assertThat(verifier.verify("alpha")).isEqualTo(new Verdict.Accepted("device-a"));
         assertThat(verifier.verify("beta")).as("hex in either case").isEqualTo(new Verdict.Accepted("device-b"));
@@ -31,10 +29,10 @@ class TokenVerifierTest {
     }
 
     @Test
-    void withJwtsOffATokenShapedLikeAJwtIsCheckedAsAStaticToken() throws Exception {
+    void withJwtsOffATokenShapedLikeAJwtIsCheckedAsAStaticToken() {
         String jwtShaped = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln";
         TokenVerifier verifier = new TokenVerifier(GatewayConfig.bindWithDefaults(Map.of(
-                "gateway.auth.tokens.odd", sha256(jwtShaped))), noBeans.getBeanProvider(JwtDecoder.class));
+                "gateway.auth.tokens.odd", TestCertificates.sha256Hex(jwtShaped))), noBeans.getBeanProvider(JwtDecoder.class));
         assertThat(verifier.verify(jwtShaped)).isEqualTo(new Verdict.Accepted("odd"));
     }
 
@@ -44,9 +42,5 @@ class TokenVerifierTest {
                 noBeans.getBeanProvider(JwtDecoder.class)))
                 .hasMessageContaining("gateway.auth.jwt.enabled")
                 .hasMessageContaining("spring.security.oauth2.resourceserver.jwt.public-key-location");
-    }
-
-    private static String sha256(String token) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
     }
 }

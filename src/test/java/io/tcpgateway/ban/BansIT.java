@@ -73,9 +73,7 @@ class BansIT {
     @DynamicPropertySource
     static void sslBundle(DynamicPropertyRegistry properties) throws Exception {
         keystore = TestCertificates.selfSignedKeystore();
-        properties.add("spring.ssl.bundle.jks.bans-tls.keystore.location", () -> "file:" + keystore);
-        properties.add("spring.ssl.bundle.jks.bans-tls.keystore.password", () -> TestCertificates.PASSWORD);
-        properties.add("spring.ssl.bundle.jks.bans-tls.keystore.type", () -> "PKCS12");
+        TestCertificates.registerKeystore(properties, "bans-tls", keystore);
     }
 
     @AfterEach

@@ -40,9 +40,7 @@ class CertificateReloadIT {
     static void bundle(DynamicPropertyRegistry properties) throws Exception {
         live = Files.createTempDirectory("tcp-gateway-reload").resolve("live.p12");
         Files.copy(TestCertificates.selfSignedKeystore("first"), live);
-        properties.add("spring.ssl.bundle.jks.renewed.keystore.location", () -> "file:" + live);
-        properties.add("spring.ssl.bundle.jks.renewed.keystore.password", () -> TestCertificates.PASSWORD);
-        properties.add("spring.ssl.bundle.jks.renewed.keystore.type", () -> "PKCS12");
+        TestCertificates.registerKeystore(properties, "renewed", live);
         properties.add("spring.ssl.bundle.jks.renewed.reload-on-update", () -> "true");
     }
 

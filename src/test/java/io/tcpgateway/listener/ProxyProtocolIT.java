@@ -69,9 +69,7 @@ class ProxyProtocolIT {
     @DynamicPropertySource
     static void sslBundle(DynamicPropertyRegistry properties) throws Exception {
         keystore = TestCertificates.selfSignedKeystore();
-        properties.add("spring.ssl.bundle.jks.proxied-tls.keystore.location", () -> "file:" + keystore);
-        properties.add("spring.ssl.bundle.jks.proxied-tls.keystore.password", () -> TestCertificates.PASSWORD);
-        properties.add("spring.ssl.bundle.jks.proxied-tls.keystore.type", () -> "PKCS12");
+        TestCertificates.registerKeystore(properties, "proxied-tls", keystore);
     }
 
     @Test

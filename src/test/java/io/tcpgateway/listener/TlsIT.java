@@ -35,9 +35,7 @@ class TlsIT {
     @DynamicPropertySource
     static void sslBundle(DynamicPropertyRegistry properties) throws Exception {
         keystore = TestCertificates.selfSignedKeystore();
-        properties.add("spring.ssl.bundle.jks.gateway-tls.keystore.location", () -> "file:" + keystore);
-        properties.add("spring.ssl.bundle.jks.gateway-tls.keystore.password", () -> TestCertificates.PASSWORD);
-        properties.add("spring.ssl.bundle.jks.gateway-tls.keystore.type", () -> "PKCS12");
+        TestCertificates.registerKeystore(properties, "gateway-tls", keystore);
     }
 
     @Test

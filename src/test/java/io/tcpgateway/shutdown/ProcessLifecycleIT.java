@@ -7,12 +7,10 @@ import io.tcpgateway.support.AdminClient;
 import io.tcpgateway.support.GatewayPorts;
 import io.tcpgateway.support.GatewayProcess;
 import io.tcpgateway.support.TcpTestClient;
-import java.nio.charset.StandardCharsets;
+import io.tcpgateway.support.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -95,8 +93,7 @@ class ProcessLifecycleIT {
     void staticTokensCanComeFromFilesAsAKubernetesSecretVolumeHoldsThem() throws Exception {
         Path mount = Files.createTempDirectory("tokens");
         Path tokens = Files.createDirectories(mount.resolve("gateway/auth/tokens"));
-        Files.writeString(tokens.resolve("device-a"), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest("from-a-secret".getBytes(StandardCharsets.UTF_8))) + "\n");
+        Files.writeString(tokens.resolve("device-a"), TestCertificates.sha256Hex("from-a-secret") + "\n");
         try (GatewayProcess gateway = GatewayProcess.start("--gateway.listeners[0].name=chat",
                 "--gateway.listeners[0].port=0", "--gateway.listeners[0].auth=token",
                 "--spring.config.import=optional:configtree:" + mount + "/")) {

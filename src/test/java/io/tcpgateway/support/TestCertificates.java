@@ -9,13 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
+import java.util.HexFormat;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** Key material made at test time with the JDK's keytool: nothing secret is committed. */
 public final class TestCertificates {
@@ -44,6 +48,32 @@ public final class TestCertificates {
             throw new IllegalStateException("keytool failed: " + output);
         }
         return file;
+    }
+
+    /** Registers {@code keystore} as the keystore of the PKCS12 SSL bundle {@code spring.ssl.bundle.jks.<bundle>}. */
+    public static void registerKeystore(DynamicPropertyRegistry properties, String bundle, Path keystore) {
+        register(properties, "spring.ssl.bundle.jks." + bundle + ".keystore", keystore);
+    }
+
+    /** Registers {@code truststore} as the truststore of the PKCS12 SSL bundle {@code spring.ssl.bundle.jks.<bundle>}. */
+    public static void registerTruststore(DynamicPropertyRegistry properties, String bundle, Path truststore) {
+        register(properties, "spring.ssl.bundle.jks." + bundle + ".truststore", truststore);
+    }
+
+    private static void register(DynamicPropertyRegistry properties, String prefix, Path store) {
+        properties.add(prefix + ".location", () -> "file:" + store);
+        properties.add(prefix + ".password", () -> PASSWORD);
+        properties.add(prefix + ".type", () -> "PKCS12");
+    }
+
+    /** The SHA-256 of a token as 64 hex digits: what {@code gateway.auth.tokens.<name>} holds. */
+    public static String sha256Hex(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        }
+        catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
     }
 
     /** A client TLS context that trusts the certificate in {@code keystore}. */
