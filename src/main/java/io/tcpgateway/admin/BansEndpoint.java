@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -32,6 +34,8 @@ public class BansEndpoint {
     /** The longest ban the API takes; longer is a typo more often than a plan. */
     static final Duration LONGEST = Duration.ofDays(3650);
 
+    private static final Logger log = LoggerFactory.getLogger(BansEndpoint.class);
+
     private final BanList bans;
     private final Duration defaultDuration;
 
@@ -49,11 +53,12 @@ public class BansEndpoint {
     /**
      * Bans {@code address} (an address or a CIDR range) for {@code duration} (ISO-8601 such as
      * {@code PT10M}, or {@code 10m}; default {@code gateway.flapping.ban-time}); 201 with the ban.
-     * {@code closeOpen} closes its open connections too.
+     * {@code closeOpen} closes its open connections too. A range shorter than /8 (IPv4) or /32 (IPv6)
+     * takes {@code force}: {@code 0.0.0.0/0} with {@code closeOpen} would disconnect every client.
      */
     @WriteOperation
     public WebEndpointResponse<Object> ban(@Nullable String address, @Nullable String duration,
-            @Nullable Boolean closeOpen) {
+            @Nullable Boolean closeOpen, @Nullable Boolean force) {
         if (address == null) {
             return AdminResponses.of(new BadRequest("address is missing: an IP address or CIDR range such as 203.0.113.0/24"));
         }
@@ -68,6 +73,14 @@ public class BansEndpoint {
         if (length == null) {
             return AdminResponses.of(new BadRequest("duration must be an ISO-8601 duration such as PT10M (or 10m) "
                     + "between 1s and " + LONGEST.toDays() + " days, not '" + duration + "'"));
+        }
+        if (target.isBroad()) {
+            if (!Boolean.TRUE.equals(force)) {
+                return AdminResponses.of(new BadRequest("address " + target + " covers /" + target.prefixLength()
+                        + ", more of the internet than /8 (IPv4) or /32 (IPv6); send \"force\":true to ban it anyway"));
+            }
+            log.warn("Forced ban of the broad range {} (closeOpen={}) through the admin API", target,
+                    Boolean.TRUE.equals(closeOpen));
         }
         Ban ban = bans.ban(target, length, BanReason.ADMIN, Boolean.TRUE.equals(closeOpen));
         return AdminResponses.created(BanDescriptor.of(ban));

@@ -20,7 +20,8 @@ import org.springframework.stereotype.Component;
  * Checks the token of an {@code AUTH <token>} frame (CONTRACT section 11). A token of three
  * dot-separated base64url parts is a JWT when {@code gateway.auth.jwt.enabled}: Spring Security's
  * {@link JwtDecoder} (keys and issuer from {@code spring.security.oauth2.resourceserver.jwt.*}) checks
- * its signature and expiry, and its {@code sub} claim is the principal. Any other token is hashed with
+ * its signature and expiry (one without {@code exp} is refused unless {@code require-expiry} is off), and
+ * its {@code sub} claim is the principal. Any other token is hashed with
  * SHA-256 and compared, in constant time and against every configured hash, with
  * {@code gateway.auth.tokens.<name>}; the name is the principal. Tokens are never kept or logged.
  */
@@ -31,11 +32,13 @@ public class TokenVerifier {
 
     private final Map<String, byte[]> hashes = new LinkedHashMap<>();
     private final @Nullable JwtDecoder jwtDecoder;
+    private final boolean requireExpiry;
 
     public TokenVerifier(GatewayProperties properties, ObjectProvider<JwtDecoder> jwtDecoder) {
         AuthProperties auth = properties.auth();
         auth.tokens().forEach((name, hex) -> hashes.put(name, HexFormat.of().parseHex(hex.toLowerCase())));
         this.jwtDecoder = auth.jwt().enabled() ? jwtDecoder.getIfAvailable() : null;
+        this.requireExpiry = auth.jwt().requireExpiry();
         if (auth.jwt().enabled() && this.jwtDecoder == null) {
             throw new IllegalStateException("gateway.auth.jwt.enabled is true but no JWT decoder is configured: set "
                     + "spring.security.oauth2.resourceserver.jwt.public-key-location, .jwk-set-uri or .issuer-uri");
@@ -51,7 +54,22 @@ public class TokenVerifier {
         }
     }
 
+    /**
+     * The principal {@code token} proves, or why it is refused. A principal that breaks
+     * {@link PrincipalRules} (too long, control characters) is refused like a wrong token.
+     */
     public Verdict verify(String token) {
+        Verdict verdict = check(token);
+        if (verdict instanceof Verdict.Accepted accepted) {
+            String problem = PrincipalRules.problemWith(accepted.principal());
+            if (problem != null) {
+                return new Verdict.Refused(problem);
+            }
+        }
+        return verdict;
+    }
+
+    private Verdict check(String token) {
         if (token.isEmpty()) {
             return new Verdict.Refused("empty token");
         }
@@ -69,9 +87,12 @@ public class TokenVerifier {
         return (principal != null) ? new Verdict.Accepted(principal) : new Verdict.Refused("unknown token");
     }
 
-    private static Verdict verifyJwt(JwtDecoder decoder, String token) {
+    private Verdict verifyJwt(JwtDecoder decoder, String token) {
         try {
             Jwt jwt = decoder.decode(token);
+            if (requireExpiry && jwt.getExpiresAt() == null) {
+                return new Verdict.Refused("JWT without an exp claim (gateway.auth.jwt.require-expiry)");
+            }
             String subject = jwt.getSubject();
             return (subject == null || subject.isBlank()) ? new Verdict.Refused("JWT without a sub claim")
                     : new Verdict.Accepted(subject);

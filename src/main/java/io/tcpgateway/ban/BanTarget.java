@@ -1,9 +1,9 @@
 package io.tcpgateway.ban;
 
+import io.tcpgateway.net.IpLiteral;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.regex.Pattern;
 
 /**
  * What a ban covers: one address (prefix length = all its bits) or a CIDR range, held as the range's
@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  */
 public record BanTarget(InetAddress network, int prefixLength) {
 
-    private static final Pattern DOTTED_QUAD = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+    /** Ranges shorter than this cover a large share of the internet: the API asks for {@code force} (CONTRACT 6). */
+    private static final int BROAD_IPV4 = 8;
+    private static final int BROAD_IPV6 = 32;
 
     public BanTarget {
         int bits = bitsOf(network);
@@ -32,7 +34,9 @@ public record BanTarget(InetAddress network, int prefixLength) {
 
     /**
      * {@code 203.0.113.7}, {@code 2001:db8::1}, {@code 203.0.113.0/24} or {@code 203.0.113.0_24}; never
-     * a host name (nothing here asks DNS). A range given by any of its addresses is the range.
+     * a host name (nothing here asks DNS). A range with host bits set ({@code 203.0.113.9/24}) is refused
+     * naming its network: it is a typo for one address or for the network, and guessing either bans the
+     * wrong clients.
      *
      * @throws IllegalArgumentException naming what is wrong
      */
@@ -48,21 +52,28 @@ public record BanTarget(InetAddress network, int prefixLength) {
         if (!prefix.matches("[0-9]{1,3}")) {
             throw new IllegalArgumentException("'" + text + "' has no prefix length after the '/'");
         }
+        BanTarget target;
         try {
-            return new BanTarget(parsed, Integer.parseInt(prefix));
+            target = new BanTarget(parsed, Integer.parseInt(prefix));
         }
         catch (IllegalArgumentException ex) {
             throw new IllegalArgumentException("'" + text + "': " + ex.getMessage());
         }
+        if (!target.network().equals(parsed)) {
+            throw new IllegalArgumentException("'" + text + "' has host bits set: the network is " + target
+                    + " (or ban the one address " + parsed.getHostAddress() + ")");
+        }
+        return target;
+    }
+
+    /** A range shorter than /8 (IPv4) or /32 (IPv6): banning it takes {@code "force":true}. */
+    public boolean isBroad() {
+        return prefixLength < ((network instanceof Inet4Address) ? BROAD_IPV4 : BROAD_IPV6);
     }
 
     private static InetAddress literal(String address, String text) {
-        boolean ipv6 = address.indexOf(':') >= 0;
-        if (!ipv6 && !DOTTED_QUAD.matcher(address).matches()) {
-            throw notAnAddress(text);
-        }
         try {
-            return InetAddress.ofLiteral(address);
+            return IpLiteral.parse(address);
         }
         catch (IllegalArgumentException ex) {
             throw notAnAddress(text);

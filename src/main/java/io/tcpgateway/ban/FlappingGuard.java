@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -16,30 +17,31 @@ import org.springframework.stereotype.Component;
  * that goes over {@code max-count} within {@code window} bans the address for {@code ban-time} (and is
  * refused itself). Failed authentications count the same way against {@code max-auth-failures}.
  * Attempts refused while banned are not counted, and an address's count starts afresh when it is banned.
- * Counted per pod. A window starts at the address's first connection and ends {@code window} later.
+ * Counted per pod. A window starts at the address's first connection and ends {@code window} later. At
+ * most {@code max-tracked} addresses are counted at once; past that, those furthest from a ban are forgotten.
  */
 @Component
 public class FlappingGuard implements BanGate {
 
     private static final Logger log = LoggerFactory.getLogger(FlappingGuard.class);
 
-    /**
-     * Addresses counted at once. Beyond it (connections from more addresses within one window than
-     * this, which takes an attack from a very large address space) new addresses are not counted until
-     * windows end, rather than memory growing without bound; logged once.
-     */
-    static final int MAX_TRACKED = 100_000;
+    /** The share of the table forgotten at once when it is full: one scan frees room for many addresses. */
+    private static final int EVICT_DIVISOR = 10;
 
     private final BanList bans;
     private final FlappingProperties flapping;
     private final long windowNanos;
+    private final int maxTracked;
     private final Map<InetAddress, Window> windows = new ConcurrentHashMap<>();
+    /** Held by the one thread that makes room; others count on meanwhile (the table may pass its bound by a few). */
+    private final ReentrantLock evicting = new ReentrantLock();
     private final AtomicBoolean warnedFull = new AtomicBoolean();
 
     public FlappingGuard(BanList bans, GatewayProperties properties) {
         this.bans = bans;
         this.flapping = properties.flapping();
         this.windowNanos = flapping.window().toNanos();
+        this.maxTracked = flapping.maxTracked();
     }
 
     /** One address's counts in its current window; changed only inside the map's compute for its address. */
@@ -50,6 +52,11 @@ public class FlappingGuard implements BanGate {
 
         Window(long startedAt) {
             this.startedAt = startedAt;
+        }
+
+        /** How close the address is to a ban, in thousandths of the nearer limit. */
+        int nearness(FlappingProperties limits) {
+            return Math.max(connections * 1000 / limits.maxCount(), authFailures * 1000 / limits.maxAuthFailures());
         }
     }
 
@@ -80,19 +87,20 @@ public class FlappingGuard implements BanGate {
         }
         long now = System.nanoTime();
         windows.values().removeIf((window) -> now - window.startedAt >= windowNanos);
-        if (windows.size() < MAX_TRACKED / 2) {
+        if (windows.size() < maxTracked / 2) {
             warnedFull.set(false);
         }
     }
 
+    /** Addresses counted now (for tests and the bound's log line). */
+    int tracked() {
+        return windows.size();
+    }
+
     /** Adds one to the address's count in its current window (a new one when it has ended); its new count. */
     private int count(InetAddress address, boolean authFailure) {
-        if (windows.size() >= MAX_TRACKED && !windows.containsKey(address)) {
-            if (warnedFull.compareAndSet(false, true)) {
-                log.warn("Flapping detection: {} addresses counted in one window; new addresses are not counted "
-                        + "until windows end", MAX_TRACKED);
-            }
-            return 0;
+        if (windows.size() >= maxTracked && !windows.containsKey(address)) {
+            makeRoom();
         }
         long now = System.nanoTime();
         int[] counted = new int[1];
@@ -102,6 +110,59 @@ public class FlappingGuard implements BanGate {
             return window;
         });
         return counted[0];
+    }
+
+    /**
+     * The table is full (more addresses within one window than {@code max-tracked}: a flood from a large
+     * address space, as a PROXY-speaking balancer or an IPv6 /64 allows): forgets the tenth of it that is
+     * furthest from a ban (ended windows first), so a flood of addresses that connect once each never
+     * pushes out the address that is guessing tokens. Refusing to count new addresses instead would let
+     * the flood blind detection for a whole window, again and again.
+     */
+    private void makeRoom() {
+        if (!evicting.tryLock()) {
+            return; // someone else is making room
+        }
+        try {
+            if (windows.size() < maxTracked) {
+                return;
+            }
+            if (warnedFull.compareAndSet(false, true)) {
+                log.warn("Flapping detection: {} addresses counted within one window (gateway.flapping.max-tracked); "
+                        + "forgetting those furthest from a ban first", maxTracked);
+            }
+            int toForget = Math.max(1, maxTracked / EVICT_DIVISOR);
+            long now = System.nanoTime();
+            int threshold = nearnessBelowWhich(toForget, now);
+            var entries = windows.entrySet().iterator();
+            while (entries.hasNext() && toForget > 0) {
+                Window window = entries.next().getValue();
+                if (now - window.startedAt >= windowNanos || window.nearness(flapping) <= threshold) {
+                    entries.remove();
+                    toForget--;
+                }
+            }
+        }
+        finally {
+            evicting.unlock();
+        }
+    }
+
+    /** The smallest nearness such that at least {@code wanted} windows are at or below it (ended ones count as 0). */
+    private int nearnessBelowWhich(int wanted, long now) {
+        int[] histogram = new int[1001]; // nearness runs from 0 to 1000 (a ban) in thousandths
+        for (Window window : windows.values()) {
+            int nearness = (now - window.startedAt >= windowNanos) ? 0 : Math.min(1000, window.nearness(flapping));
+            histogram[nearness]++;
+        }
+        int seen = 0;
+        for (int nearness = 0; nearness < histogram.length; nearness++) {
+            seen += histogram[nearness];
+            if (seen >= wanted) {
+                return nearness;
+            }
+        }
+        return 1000;
     }
 
     /** Bans the address unless someone else just did; true either way, as it is banned now. */

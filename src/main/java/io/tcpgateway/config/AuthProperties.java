@@ -34,7 +34,9 @@ public record AuthProperties(
     /**
      * @param enabled check tokens of three dot-separated base64url parts as JWTs, with the keys and issuer
      *     of {@code spring.security.oauth2.resourceserver.jwt.*}; principal = the {@code sub} claim
+     * @param requireExpiry refuse a JWT without an {@code exp} claim, which would never expire (as an
+     *     expired one is refused); false only for issuers that cannot set one
      */
-    public record Jwt(boolean enabled) {
+    public record Jwt(boolean enabled, @DefaultValue("true") boolean requireExpiry) {
     }
 }

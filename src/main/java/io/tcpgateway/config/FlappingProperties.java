@@ -17,11 +17,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAuthFailures failed authentications one client address may have within {@code window}; one more
  *     bans it
  * @param banTime how long a detected address stays banned (also the default of a ban added by the admin API)
+ * @param maxTracked client addresses counted at once (memory bound: about 100 bytes each); when more
+ *     addresses connect within a window, those furthest from a ban are forgotten first, so an address that
+ *     keeps misbehaving is still counted however many others connect once
  */
 public record FlappingProperties(
         boolean enabled,
         @DefaultValue("15") @Min(1) int maxCount,
         @DefaultValue("1m") @NotNull Duration window,
         @DefaultValue("5") @Min(1) int maxAuthFailures,
-        @DefaultValue("5m") @NotNull Duration banTime) {
+        @DefaultValue("5m") @NotNull Duration banTime,
+        @DefaultValue("100000") @Min(100) int maxTracked) {
 }

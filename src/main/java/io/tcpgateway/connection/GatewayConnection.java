@@ -1,11 +1,13 @@
 package io.tcpgateway.connection;
 
 import io.tcpgateway.auth.CertificatePrincipal;
+import io.tcpgateway.auth.PrincipalRules;
 import io.tcpgateway.config.Auth;
 import io.tcpgateway.config.ProxyProtocol;
 import io.tcpgateway.framing.FrameTooLargeException;
 import io.tcpgateway.framing.InvalidFrameException;
 import io.tcpgateway.framing.ReadBuffer;
+import io.tcpgateway.logging.LogText;
 import io.tcpgateway.proxy.InvalidProxyHeaderException;
 import io.tcpgateway.proxy.ProxyHeader;
 import io.tcpgateway.proxy.ProxyHeaderReader;
@@ -193,7 +195,7 @@ public final class GatewayConnection extends TcpNetConnection {
             return false;
         }
         catch (IOException | RuntimeException invalid) {
-            log.debug("PROXY header refused from {}: {}", peer.remoteAddress(), invalid.getMessage());
+            log.debug("PROXY header refused from {}: {}", peer.remoteAddress(), LogText.escape(String.valueOf(invalid.getMessage())));
             peer.close(CloseReason.PROXY_HEADER_INVALID);
             return false;
         }
@@ -214,7 +216,13 @@ public final class GatewayConnection extends TcpNetConnection {
             tls.setSoTimeout((int) Math.max(1, listener.authTimeout().toMillis()));
             tls.startHandshake();
             tls.setSoTimeout(before);
-            peer.authenticatedAs(CertificatePrincipal.of((X509Certificate) tls.getSession().getPeerCertificates()[0]));
+            String principal = CertificatePrincipal.of((X509Certificate) tls.getSession().getPeerCertificates()[0]);
+            String problem = PrincipalRules.problemWith(principal);
+            if (problem != null) {
+                listener.authenticationFailed(peer, CloseReason.AUTH_FAILED, "client certificate with " + problem, true);
+                return false;
+            }
+            peer.authenticatedAs(principal);
             return true;
         }
         catch (SocketTimeoutException slow) {

@@ -7,6 +7,7 @@ import io.tcpgateway.config.Mode;
 import io.tcpgateway.config.OutboundProperties;
 import io.tcpgateway.config.ProxyProtocol;
 import io.tcpgateway.framing.FrameCodec;
+import io.tcpgateway.logging.LogText;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Collection;
@@ -113,7 +114,7 @@ public final class GatewayListener {
         log.atInfo().addKeyValue("listener", name()).addKeyValue("connectionId", peer.id())
                 .addKeyValue("remote", peer.remoteAddress()).addKeyValue("reason", reason)
                 .log("Authentication failed: listener={} id={} remote={} reason={} ({})", name(), peer.id(),
-                        peer.remoteAddress(), reason, why);
+                        peer.remoteAddress(), reason, LogText.escape(why)); // a JWT's refusal may quote its claims
         InetAddress client = peer.clientAddress();
         if (client != null) {
             bans.authenticationFailed(client);

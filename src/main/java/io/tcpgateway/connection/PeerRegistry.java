@@ -1,6 +1,7 @@
 package io.tcpgateway.connection;
 
 import io.tcpgateway.config.GatewayProperties;
+import io.tcpgateway.logging.LogText;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
@@ -108,8 +109,9 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent> {
     private static void logLine(String event, Peer peer, boolean withReason) {
         String remote = peer.remoteAddress() + ":" + peer.remotePort();
         CloseReason reason = peer.closeReason();
-        String principal = peer.principal();
-        // The principal only when there is one: no "principal=null" on every line of a listener without auth.
+        // The principal only when there is one (no "principal=null" on every line of a listener without auth),
+        // escaped: a client chose it.
+        String principal = (peer.principal() != null) ? LogText.escape(peer.principal()) : null;
         String who = (principal != null) ? " principal=" + principal : "";
         var line = log.atInfo()
                 .addKeyValue("listener", peer.listener().name())

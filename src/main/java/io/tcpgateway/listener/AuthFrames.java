@@ -5,6 +5,7 @@ import io.tcpgateway.auth.TokenVerifier.Verdict;
 import io.tcpgateway.connection.CloseReason;
 import io.tcpgateway.connection.GatewayListener;
 import io.tcpgateway.connection.Peer;
+import io.tcpgateway.logging.LogText;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.slf4j.Logger;
@@ -49,9 +50,9 @@ final class AuthFrames {
                 peer.authenticatedAs(accepted.principal());
                 peer.sendPayload(OK, peer);
                 log.atInfo().addKeyValue("listener", listener.name()).addKeyValue("connectionId", peer.id())
-                        .addKeyValue("remote", peer.remoteAddress()).addKeyValue("principal", accepted.principal())
+                        .addKeyValue("remote", peer.remoteAddress()).addKeyValue("principal", LogText.escape(accepted.principal()))
                         .log("Connection authenticated: listener={} id={} remote={} principal={}", listener.name(), peer.id(),
-                                peer.remoteAddress(), accepted.principal());
+                                peer.remoteAddress(), LogText.escape(accepted.principal()));
             }
             case Verdict.Refused refused -> listener.authenticationFailed(peer, CloseReason.AUTH_FAILED, refused.why(), false);
         }

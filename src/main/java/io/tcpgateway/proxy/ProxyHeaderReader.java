@@ -1,5 +1,6 @@
 package io.tcpgateway.proxy;
 
+import io.tcpgateway.net.IpLiteral;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -154,17 +155,16 @@ public final class ProxyHeaderReader {
         return next;
     }
 
+    /**
+     * A v1 address, strictly: four decimal octets for TCP4, RFC 4291 text for TCP6 (an IPv4-mapped one
+     * is the IPv4 client it maps). The JDK alone would read {@code 1.2.3} as {@code 1.2.0.3}.
+     */
     private static InetAddress literal(String text, int bytes) throws InvalidProxyHeaderException {
-        try {
-            InetAddress address = InetAddress.ofLiteral(text);
-            if (address.getAddress().length != bytes) {
-                throw new InvalidProxyHeaderException("v1 header: " + text + " is not an IPv" + (bytes == 4 ? 4 : 6) + " address");
-            }
-            return address;
+        boolean tcp4 = bytes == 4;
+        if (tcp4 ? !IpLiteral.isIpv4(text) : !IpLiteral.isIpv6(text)) {
+            throw new InvalidProxyHeaderException("v1 header: " + text + " is not an IPv" + (tcp4 ? 4 : 6) + " address");
         }
-        catch (IllegalArgumentException notAnAddress) {
-            throw new InvalidProxyHeaderException("v1 header: " + text + " is not an IP address");
-        }
+        return IpLiteral.parse(text);
     }
 
     private static int port(String text) throws InvalidProxyHeaderException {

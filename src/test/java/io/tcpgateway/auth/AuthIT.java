@@ -188,6 +188,48 @@ class AuthIT {
         assertThat(forged.readLine()).isEqualTo("ERROR auth failed");
     }
 
+    /** CONTRACT section 11: a JWT without exp would never expire; it is refused like an expired one. */
+    @Test
+    void aJwtWithoutExpIsRefused(CapturedOutput output) throws Exception {
+        SignedJWT forever = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), new JWTClaimsSet.Builder().subject("forever")
+                .issueTime(new Date()).build());
+        forever.sign(new RSASSASigner((RSAPrivateKey) jwtKeys.getPrivate()));
+        TcpTestClient client = connect("127.0.46.1");
+        client.sendLine("AUTH " + forever.serialize());
+        assertThat(client.readLine()).isEqualTo("ERROR auth failed");
+        client.awaitClosedByServer();
+        await().until(() -> output.getOut().contains("JWT without an exp claim (gateway.auth.jwt.require-expiry)"));
+        assertThat(registry.all()).noneMatch((peer) -> "forever".equals(peer.principal()));
+    }
+
+    /**
+     * CONTRACT section 11 and issue 20: a subject holding CR/LF and ANSI escapes used to forge whole log lines,
+     * and a 10 KB one made 10 KB lines. Both are refused at login, and nothing the client chose reaches the
+     * log unescaped.
+     */
+    @Test
+    void aPrincipalWithControlCharactersOrOver256CharactersIsRefusedAndForgesNoLogLine(CapturedOutput output)
+            throws Exception {
+        RSAPrivateKey key = (RSAPrivateKey) jwtKeys.getPrivate();
+        String forged = "evil\r\n2026-12-03T12:00:00.000Z  INFO 1 --- [tcp-gateway] Connection closed: listener=tokens"
+                + " id=forged remote=10.0.0.1:1 reason=FORGED\u001b[2J\u001b[H";
+        TcpTestClient evil = connect("127.0.47.1");
+        evil.sendLine("AUTH " + jwt(forged, Instant.now().plusSeconds(60), key));
+        assertThat(evil.readLine()).isEqualTo("ERROR auth failed");
+        TcpTestClient huge = connect("127.0.47.2");
+        huge.sendLine("AUTH " + jwt("x".repeat(10_000), Instant.now().plusSeconds(60), key));
+        assertThat(huge.readLine()).isEqualTo("ERROR auth failed");
+        TcpTestClient longest = connect("127.0.47.3");
+        longest.sendLine("AUTH " + jwt("d".repeat(256), Instant.now().plusSeconds(60), key));
+        assertThat(longest.readLine()).as("256 characters are fine").isEqualTo("OK");
+
+        await().until(() -> output.getOut().contains("a principal of 10000 characters, over 256"));
+        assertThat(output.getOut()).contains("a principal holding control characters")
+                .doesNotContain("reason=FORGED").doesNotContain("\u001b").doesNotContain("evil");
+        assertThat(output.getOut().lines()).allMatch((line) -> line.length() < 2_000, "no line a client made long");
+        assertThat(registry.all()).noneMatch((peer) -> peer.principal() != null && peer.principal().startsWith("evil"));
+    }
+
     @Test
     void failedAuthenticationsOverMaxAuthFailuresBanTheAddress() {
         for (int i = 0; i < 3; i++) {

@@ -225,6 +225,29 @@ class BansIT {
         assertThat(admin().get("/actuator/bans").json().at("/bans").findValuesAsString("address")).doesNotContain("10.0.0.1");
     }
 
+    /** CONTRACT section 6: a ban cannot cover everyone by accident. */
+    @Test
+    void aRangeWithHostBitsOrBroaderThanSlash8IsRefusedUnlessForced(CapturedOutput output) {
+        TcpTestClient client = echoing("127.0.18.1", "chat");
+        assertProblem(admin().post("/actuator/bans", "{\"address\":\"0.0.0.0/0\",\"closeOpen\":true}"), 400,
+                "send \"force\":true");
+        assertProblem(admin().post("/actuator/bans", "{\"address\":\"::/0\",\"closeOpen\":true}"), 400, "force");
+        assertProblem(admin().post("/actuator/bans", "{\"address\":\"203.0.113.9/0\"}"), 400, "the network is 0.0.0.0/0");
+        assertProblem(admin().post("/actuator/bans", "{\"address\":\"127.0.18.9/24\"}"), 400,
+                "host bits set: the network is 127.0.18.0/24");
+        assertProblem(admin().post("/actuator/bans", "{\"address\":\"100.0.0.0/7\",\"force\":false}"), 400, "force");
+        assertThat(echo(client, "still served")).as("nothing was banned").isTrue();
+        assertThat(admin().get("/actuator/bans").json().at("/bans").findValuesAsString("address"))
+                .doesNotContain("0.0.0.0/0", "0:0:0:0:0:0:0:0/0", "127.0.18.0/24");
+
+        Response forced = admin().post("/actuator/bans", "{\"address\":\"2001::/16\",\"force\":true}");
+        assertThat(forced.status()).as(forced.body()).isEqualTo(201);
+        assertThat(output.getOut()).contains("Forced ban of the broad range 2001:0:0:0:0:0:0:0/16");
+        assertThat(admin().delete("/actuator/bans/2001::_16").status()).isEqualTo(204);
+        assertThat(admin().post("/actuator/bans", "{\"address\":\"10.0.0.0/8\",\"duration\":\"1s\"}").status())
+                .as("/8 needs no force").isEqualTo(201);
+    }
+
     private static void assertProblem(Response response, int status, String detail) {
         assertThat(response.status()).as(response.body()).isEqualTo(status);
         assertThat(response.contentType()).startsWith("application/problem+json");

@@ -121,4 +121,45 @@ class FlappingGuardTest {
         assertThat(meters.get("gateway.bans.active").gauge().value()).isZero();
         assertThat(bans.lift(BanTarget.of(CLIENT))).as("nothing left to lift").isEmpty();
     }
+
+    @Test
+    void aFloodOfFreshAddressesNeverBlindsDetection() {
+        FlappingGuard guard = guard("gateway.flapping.enabled=true", "gateway.flapping.max-auth-failures=5",
+                "gateway.flapping.max-tracked=1000");
+        InetAddress guesser = InetAddress.ofLiteral("198.51.100.77");
+        guard.refuses(guesser);
+        guard.authenticationFailed(guesser);
+        guard.authenticationFailed(guesser);
+        for (int round = 0; round < 3; round++) { // the flood can be repeated
+            for (int i = 0; i < 1500; i++) {
+                assertThat(guard.refuses(address(round, i))).isFalse();
+            }
+            assertThat(guard.tracked()).as("bounded").isLessThanOrEqualTo(1000);
+        }
+        guard.authenticationFailed(guesser);
+        guard.authenticationFailed(guesser);
+        guard.authenticationFailed(guesser);
+        assertThat(bans.isBanned(guesser)).isFalse();
+        guard.authenticationFailed(guesser);
+        assertThat(bans.banOf(guesser)).as("its earlier failures were kept through the flood")
+                .extracting(Ban::reason).isEqualTo(BanReason.AUTH_FAILURES);
+    }
+
+    @Test
+    void aFreshAddressAfterTheFloodIsCountedAndBanned() {
+        FlappingGuard guard = guard("gateway.flapping.enabled=true", "gateway.flapping.max-auth-failures=3",
+                "gateway.flapping.max-tracked=1000");
+        for (int i = 0; i < 5000; i++) {
+            guard.refuses(address(9, i));
+        }
+        InetAddress late = InetAddress.ofLiteral("198.51.100.99");
+        for (int i = 0; i < 4; i++) {
+            guard.authenticationFailed(late);
+        }
+        assertThat(bans.isBanned(late)).isTrue();
+    }
+
+    private static InetAddress address(int round, int i) {
+        return InetAddress.ofLiteral("10." + round + "." + (i / 250) + "." + (i % 250));
+    }
 }

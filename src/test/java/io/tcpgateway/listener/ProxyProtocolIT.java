@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -177,6 +178,25 @@ class ProxyProtocolIT {
         await().until(() -> closedAsInvalid() >= before + 6);
         assertThat(registry.closed()).filteredOn((peer) -> peer.reason() == CloseReason.PROXY_HEADER_INVALID)
                 .isNotEmpty();
+    }
+
+    /** Strict address literals: the JDK alone reads 1.2.3 as 1.2.0.3 and 01.2.3.4 as 1.2.3.4. */
+    @Test
+    void aMalformedAddressIsAnInvalidHeaderNotAnotherClient() {
+        long before = closedAsInvalid();
+        for (String header : List.of("PROXY TCP4 1.2.3 127.0.0.1 1000 2000\r\n", "PROXY TCP4 01.2.3.4 127.0.0.1 1000 2000\r\n",
+                "PROXY TCP6 [::1] ::1 1000 2000\r\n", "PROXY TCP6 fe80::1%1 ::1 1000 2000\r\n",
+                "PROXY TCP4 1.2.3.4 127.0.0.01 1000 2000\r\n")) {
+            assertClosedSilently("required", ascii(header + "hello\n"));
+        }
+        await().until(() -> closedAsInvalid() >= before + 5);
+        assertThat(registry.closed()).noneMatch((peer) -> peer.remoteAddress().equals("1.2.0.3")
+                || peer.remoteAddress().equals("1.2.3.4"));
+        try (TcpTestClient mapped = TcpTestClient.connect(port("required"))) {
+            mapped.sendRaw(ascii("PROXY TCP6 ::ffff:203.0.113.13 ::1 4000 9000\r\nmapped\n"));
+            assertThat(mapped.readLine()).as("an IPv4-mapped client is its IPv4 address").isEqualTo("mapped");
+            assertThat(peerFrom("203.0.113.13").remotePort()).isEqualTo(4000);
+        }
     }
 
     @Test

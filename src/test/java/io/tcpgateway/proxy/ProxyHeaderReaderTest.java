@@ -43,7 +43,10 @@ class ProxyHeaderReaderTest {
     @ValueSource(strings = { "PROXY TCP4 203.0.113.7 10.0.0.1 51234\r\n", "PROXY TCP4 203.0.113.7 10.0.0.1 51234 99999\r\n",
             "PROXY TCP4 2001:db8::7 10.0.0.1 1 2\r\n", "PROXY TCP4 not-an-ip 10.0.0.1 1 2\r\n", "PROXY UDP4 1.2.3.4 1.2.3.5 1 2\r\n",
             "PROXY TCP4 203.0.113.7 10.0.0.1 51234 9000\n", "PROXY TCP4 203.0.113.7 10.0.0.1 51234 9000\rX",
-            "PROXY TCP4 203.0.113.7 10.0.0.1 51234 9000" })
+            "PROXY TCP4 203.0.113.7 10.0.0.1 51234 9000", "PROXY TCP4 1.2.3 127.0.0.1 1000 2000\r\n",
+            "PROXY TCP4 01.2.3.4 127.0.0.1 1000 2000\r\n", "PROXY TCP4 1.2.3.4 127.0.0.1.5 1000 2000\r\n",
+            "PROXY TCP6 [2001:db8::7] 2001:db8::1 1 2\r\n", "PROXY TCP6 fe80::1%1 2001:db8::1 1 2\r\n",
+            "PROXY TCP6 1.2.3.4 2001:db8::1 1 2\r\n" })
     void aBrokenV1HeaderIsInvalid(String header) {
         assertThatExceptionOfType(InvalidProxyHeaderException.class).isThrownBy(() -> ProxyHeaderReader.read(stream(header)));
     }
