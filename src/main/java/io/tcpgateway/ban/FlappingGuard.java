@@ -3,6 +3,7 @@ package io.tcpgateway.ban;
 import io.tcpgateway.config.FlappingProperties;
 import io.tcpgateway.config.GatewayProperties;
 import java.net.InetAddress;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,6 +48,7 @@ public class FlappingGuard implements BanGate {
     /** One address's counts in its current window; changed only inside the map's compute for its address. */
     private static final class Window {
         private final long startedAt;
+        private volatile long lastSeenAt;
         private int connections;
         private int authFailures;
 
@@ -54,8 +56,11 @@ public class FlappingGuard implements BanGate {
             this.startedAt = startedAt;
         }
 
-        /** How close the address is to a ban, in thousandths of the nearer limit. */
-        int nearness(FlappingProperties limits) {
+        /** How close the address is to a ban, in thousandths of the nearer limit; 0 once its window ended. */
+        int nearness(FlappingProperties limits, long now, long windowNanos) {
+            if (now - startedAt >= windowNanos) {
+                return 0;
+            }
             return Math.max(connections * 1000 / limits.maxCount(), authFailures * 1000 / limits.maxAuthFailures());
         }
     }
@@ -107,6 +112,7 @@ public class FlappingGuard implements BanGate {
         windows.compute(address, (key, current) -> { // atomic per address
             Window window = (current == null || now - current.startedAt >= windowNanos) ? new Window(now) : current;
             counted[0] = authFailure ? ++window.authFailures : ++window.connections;
+            window.lastSeenAt = now;
             return window;
         });
         return counted[0];
@@ -131,38 +137,18 @@ public class FlappingGuard implements BanGate {
                 log.warn("Flapping detection: {} addresses counted within one window (gateway.flapping.max-tracked); "
                         + "forgetting those furthest from a ban first", maxTracked);
             }
-            int toForget = Math.max(1, maxTracked / EVICT_DIVISOR);
             long now = System.nanoTime();
-            int threshold = nearnessBelowWhich(toForget, now);
-            var entries = windows.entrySet().iterator();
-            while (entries.hasNext() && toForget > 0) {
-                Window window = entries.next().getValue();
-                if (now - window.startedAt >= windowNanos || window.nearness(flapping) <= threshold) {
-                    entries.remove();
-                    toForget--;
-                }
-            }
+            // Furthest from a ban first (an ended window is as far as can be), then least recently seen. A sort
+            // of the whole table, once per tenth of it: a few microseconds per new address, and only in a flood.
+            Comparator<Map.Entry<InetAddress, Window>> forgetFirst = Comparator
+                    .comparingInt((Map.Entry<InetAddress, Window> entry) -> entry.getValue().nearness(flapping, now, windowNanos))
+                    .thenComparingLong((entry) -> entry.getValue().lastSeenAt);
+            windows.entrySet().stream().sorted(forgetFirst).limit(Math.max(1, maxTracked / EVICT_DIVISOR)).toList()
+                    .forEach((entry) -> windows.remove(entry.getKey(), entry.getValue()));
         }
         finally {
             evicting.unlock();
         }
-    }
-
-    /** The smallest nearness such that at least {@code wanted} windows are at or below it (ended ones count as 0). */
-    private int nearnessBelowWhich(int wanted, long now) {
-        int[] histogram = new int[1001]; // nearness runs from 0 to 1000 (a ban) in thousandths
-        for (Window window : windows.values()) {
-            int nearness = (now - window.startedAt >= windowNanos) ? 0 : Math.min(1000, window.nearness(flapping));
-            histogram[nearness]++;
-        }
-        int seen = 0;
-        for (int nearness = 0; nearness < histogram.length; nearness++) {
-            seen += histogram[nearness];
-            if (seen >= wanted) {
-                return nearness;
-            }
-        }
-        return 1000;
     }
 
     /** Bans the address unless someone else just did; true either way, as it is banned now. */

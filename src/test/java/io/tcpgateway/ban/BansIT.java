@@ -44,6 +44,7 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "gateway.admin.password=test-secret",
         "gateway.flapping.enabled=true", "gateway.flapping.max-count=3", "gateway.flapping.ban-time=2s",
+        "gateway.flapping.max-tracked=100",
         "gateway.listeners[0].name=chat", "gateway.listeners[0].port=0", "gateway.listeners[0].mode=echo",
         "gateway.listeners[1].name=binary", "gateway.listeners[1].port=0", "gateway.listeners[1].mode=echo",
         "gateway.listeners[1].framing=length-prefix",
@@ -205,6 +206,30 @@ class BansIT {
         other.sendRaw(ascii("PROXY TCP4 203.0.113.51 10.0.0.1 5000 9000\r\nhello\n"));
         assertThat(other.readLine()).as("the balancer's own address is not what is banned").isEqualTo("hello");
         await().until(() -> closed("proxied", CloseReason.BANNED) >= 1);
+    }
+
+    /**
+     * Issue 20: one connection from each of more addresses than the table holds (easy behind a PROXY-speaking
+     * balancer) used to stop detection for the rest of the window. Now the flood is forgotten first, and an
+     * address that flaps after it is still counted and banned.
+     */
+    @Test
+    void aFloodOfAddressesThatConnectOnceNeverBlindsDetection() {
+        for (int i = 0; i < 250; i++) {
+            assertThat(echoBehindProxy("198.18." + (i / 200) + "." + (i % 200), "once")).isEqualTo("once");
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(echoBehindProxy("198.19.0.1", "flapping " + i)).isEqualTo("flapping " + i);
+        }
+        assertThat(echoBehindProxy("198.19.0.1", "one too many")).isEqualTo("ERROR banned");
+        assertThat(banOf("198.19.0.1").at("/reason").asString()).isEqualTo("flapping");
+    }
+
+    private String echoBehindProxy(String client, String line) {
+        try (TcpTestClient connection = TcpTestClient.connect(GatewayPorts.of(registrar, "proxied"))) {
+            connection.sendRaw(ascii("PROXY TCP4 " + client + " 10.0.0.1 5000 9000\r\n" + line + "\n"));
+            return connection.readLine();
+        }
     }
 
     @Test
