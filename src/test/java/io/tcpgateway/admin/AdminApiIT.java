@@ -11,9 +11,11 @@ import io.tcpgateway.support.GatewayPorts;
 import io.tcpgateway.support.Peers;
 import io.tcpgateway.support.TcpTestClient;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +24,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** CONTRACT section 6, row by row, over real HTTP on the management port and real TCP clients. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -274,6 +277,36 @@ class AdminApiIT {
         Response wrongPassword = AdminClient.as(managementPort, "admin", "wrong").get("/actuator/gateway");
         assertProblem(wrongPassword, 401, "credentials");
         assertThat(wrongPassword.authenticate()).as("still asks for Basic").startsWith("Basic");
+    }
+
+    /**
+     * Issue 20: paths refused by Tomcat before any servlet (encoded '/', '\\', NUL) used to get Tomcat's HTML
+     * page, and those Spring Security's firewall refuses a problem with an empty detail. Sent byte for byte
+     * over a socket, as an attacker would (an HTTP client library may normalise them first).
+     */
+    @Test
+    void oddPathsGetAProblemWithADetailToo() throws Exception {
+        for (String path : List.of("/actuator/connections/..%2fx", "/actuator/connections/%00", "/actuator/connections/%5c",
+                "/actuator/connections/..;/", "/actuator/connections/%2e%2e", "/actuator/connections/a;b", "/actuator//gateway")) {
+            String answer = rawGet(path);
+            assertThat(answer).as(path).startsWith("HTTP/1.1 400").containsIgnoringCase("Content-Type: application/problem+json")
+                    .doesNotContain("<html").doesNotContain("\"detail\":\"\"");
+            JsonNode problem = JsonMapper.builder().build()
+                    .readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+            assertThat(problem.at("/status").asInt()).as(path).isEqualTo(400);
+            assertThat(problem.at("/detail").asString()).as(path).isNotBlank();
+        }
+        assertProblem(admin.get("/actuator/connections/a%3Cb"), 404, "no connection 'a<b'");
+    }
+
+    private String rawGet(String path) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", managementPort)) {
+            socket.setSoTimeout(10_000);
+            String credentials = Base64.getEncoder().encodeToString("admin:test-secret".getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic " + credentials
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     /** Such a body holds a message longer than any listener's max-frame-bytes: 400, as the contract says. */

@@ -96,6 +96,11 @@ class DashboardBrowserIT {
         browser.get("http://admin:test-secret@127.0.0.1:" + managementPort + "/dashboard");
         browser.get("http://127.0.0.1:" + managementPort + "/dashboard");
         await().atMost(Duration.ofSeconds(15)).until(() -> total().equals("4"));
+        browser.executeScript("const s = document.createElement('script'); s.textContent = 'window.injected = true';"
+                + " document.head.appendChild(s);");
+        assertThat(browser.executeScript("return window.injected === true ? 'ran' : 'blocked';"))
+                .as("the browser enforces the page's Content-Security-Policy: an injected inline script does not run")
+                .isEqualTo("blocked");
         assertThat(browser.findElement(By.id("listeners")).getText()).contains("chat").contains("devices").contains("accepting");
 
         // Filter by listener, then kick the oldest chat client from its row.
@@ -154,6 +159,9 @@ class DashboardBrowserIT {
             AdminClient.Response page = admin.get(path);
             assertThat(page.status()).as(path).isEqualTo(200);
             assertThat(page.body()).as("%s: no CDN, no request to the internet", path).doesNotContain("://");
+            assertThat(page.header("Content-Security-Policy")).as(path).contains("default-src 'none'")
+                    .contains("script-src 'self'").contains("connect-src 'self'").contains("frame-ancestors 'none'")
+                    .doesNotContain("unsafe");
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +69,7 @@ public final class AdminClient {
             return new Response(response.statusCode(), response.body(),
                     response.headers().firstValue("Content-Type").orElse(""),
                     response.headers().firstValue("WWW-Authenticate").orElse(""),
-                    response.headers().firstValue("Retry-After").orElse(""));
+                    response.headers().firstValue("Retry-After").orElse(""), response.headers());
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
@@ -85,8 +86,15 @@ public final class AdminClient {
      * @param contentType the Content-Type header; empty when none
      * @param authenticate the WWW-Authenticate header; empty when none
      * @param retryAfter the Retry-After header; empty when none
+     * @param headers every header of the answer
      */
-    public record Response(int status, String body, String contentType, String authenticate, String retryAfter) {
+    public record Response(int status, String body, String contentType, String authenticate, String retryAfter,
+            HttpHeaders headers) {
+
+        /** One header's first value; empty when none. */
+        public String header(String name) {
+            return headers.firstValue(name).orElse("");
+        }
 
         public JsonNode json() {
             return JSON.readTree(body);
