@@ -27,5 +27,5 @@ public record FlappingProperties(
         @DefaultValue("1m") @NotNull Duration window,
         @DefaultValue("5") @Min(1) int maxAuthFailures,
         @DefaultValue("5m") @NotNull Duration banTime,
-        @DefaultValue("100000") @Min(100) int maxTracked) {
+        @DefaultValue("100000") int maxTracked) {
 }

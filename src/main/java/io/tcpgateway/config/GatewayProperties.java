@@ -18,6 +18,7 @@ import org.springframework.validation.annotation.Validated;
  * @param listeners the TCP listeners; when none is configured, {@code chat} on port 9000
  * @param heartbeat liveness of peers
  * @param outbound per-connection outbound flow control
+ * @param inbound memory held for what clients send, gateway-wide
  * @param shutdown graceful shutdown
  * @param admin the management API
  * @param cluster several pods joined through Redis
@@ -32,6 +33,7 @@ public record GatewayProperties(
         // with its description and default, for IDEs.
         @Valid @NestedConfigurationProperty HeartbeatProperties heartbeat,
         @Valid @NestedConfigurationProperty OutboundProperties outbound,
+        @Valid @NestedConfigurationProperty InboundProperties inbound,
         @Valid @NestedConfigurationProperty ShutdownProperties shutdown,
         @Valid @NestedConfigurationProperty AdminProperties admin,
         @Valid @NestedConfigurationProperty ClusterProperties cluster,
@@ -52,10 +54,10 @@ public record GatewayProperties(
     @ConstructorBinding
     public GatewayProperties(@Nullable Map<String, ListenerProperties> listeners,
             @DefaultValue HeartbeatProperties heartbeat, @DefaultValue OutboundProperties outbound,
-            @DefaultValue ShutdownProperties shutdown, @DefaultValue AdminProperties admin,
+            @DefaultValue InboundProperties inbound, @DefaultValue ShutdownProperties shutdown, @DefaultValue AdminProperties admin,
             @DefaultValue ClusterProperties cluster, @DefaultValue FlappingProperties flapping,
             @DefaultValue AuthProperties auth) {
-        this(inIndexOrder(listeners), heartbeat, outbound, shutdown, admin, cluster, flapping, auth);
+        this(inIndexOrder(listeners), heartbeat, outbound, inbound, shutdown, admin, cluster, flapping, auth);
     }
 
     /** Listeners "0" to "n-1" as a list; none configured: {@code chat} on port 9000. */

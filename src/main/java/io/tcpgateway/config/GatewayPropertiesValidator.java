@@ -45,6 +45,12 @@ public class GatewayPropertiesValidator implements Validator {
         if (properties.outbound() != null) {
             validateFramesFitTheBacklog(properties.listeners(), properties.outbound().maxPendingBytes().toBytes(), errors);
         }
+        if (properties.outbound() != null && !properties.outbound().writeDeadline().isPositive()) {
+            errors.rejectValue("outbound.write-deadline", "positive", "must be greater than 0");
+        }
+        if (properties.inbound() != null) {
+            validateInbound(properties.inbound(), properties.listeners(), errors);
+        }
         if (properties.shutdown() != null && properties.shutdown().drainTimeout().isNegative()) {
             errors.rejectValue("shutdown.drain-timeout", "notNegative", "must not be negative");
         }
@@ -69,6 +75,38 @@ public class GatewayPropertiesValidator implements Validator {
             }
             if (!properties.flapping().banTime().isPositive()) {
                 errors.rejectValue("flapping.ban-time", "positive", "must be greater than 0");
+            }
+            if (properties.flapping().maxTracked() < 100) {
+                errors.rejectValue("flapping.max-tracked", "min", "must be at least 100 (a smaller table forgets too soon)");
+            }
+        }
+    }
+
+    /**
+     * The budget for partial frames must fit the heap with room to spare (outbound backlogs, the flow,
+     * Spring itself), and must hold the longest frame any listener takes, or that frame could never be
+     * put together.
+     */
+    private void validateInbound(InboundProperties inbound, List<ListenerProperties> listeners, Errors errors) {
+        if (!inbound.frameTimeout().isPositive()) {
+            errors.rejectValue("inbound.frame-timeout", "positive", "must be greater than 0");
+        }
+        long budget = inbound.budgetBytes();
+        long heap = Runtime.getRuntime().maxMemory();
+        String given = (inbound.maxBufferedBytes() != null) ? "" : " (the default, a quarter of the heap)";
+        if (budget <= 0) {
+            errors.rejectValue("inbound.max-buffered-bytes", "positive", "must be greater than 0");
+        }
+        else if (budget > heap / 2) {
+            errors.rejectValue("inbound.max-buffered-bytes", "heap", budget + " bytes is more than half of this JVM's heap ("
+                    + heap + " bytes): clients could run the process out of memory; lower it or raise -Xmx");
+        }
+        for (int i = 0; i < listeners.size(); i++) {
+            int maxFrame = listeners.get(i).maxFrameBytes();
+            if (budget > 0 && maxFrame > budget) {
+                errors.rejectValue("inbound.max-buffered-bytes", "frame", budget + " bytes" + given
+                        + " is less than gateway.listeners[" + i + "].max-frame-bytes (" + maxFrame
+                        + "): such a frame could never be put together; raise it (or -Xmx) or lower max-frame-bytes");
             }
         }
     }

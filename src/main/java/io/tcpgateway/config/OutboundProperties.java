@@ -12,7 +12,9 @@ import org.springframework.util.unit.DataSize;
  *     closed (reason slow-consumer)
  * @param maxStall the longest the gateway stops reading from a producer whose frames took a receiver's
  *     backlog over half of {@code max-pending-bytes}, waiting for it to go back under half
+ * @param writeDeadline the longest one socket write to a connection may make no progress (its client reads
+ *     nothing); then it is a slow consumer (closed, reason slow-consumer), as in NATS
  */
 public record OutboundProperties(@DefaultValue("1MB") @NotNull DataSize maxPendingBytes,
-        @DefaultValue("50ms") @NotNull Duration maxStall) {
+        @DefaultValue("50ms") @NotNull Duration maxStall, @DefaultValue("10s") @NotNull Duration writeDeadline) {
 }

@@ -21,7 +21,15 @@ public enum CloseReason {
     KICKED("kicked", "ERROR kicked"),
     /** The peer sent a frame over {@code max-frame-bytes}. */
     FRAME_TOO_LARGE("frame-too-large", "ERROR frame too large"),
-    /** Its outbound backlog went over {@code gateway.outbound.max-pending-bytes}; no goodbye: its backlog is full. */
+    /**
+     * A frame it had begun made no progress for {@code gateway.inbound.frame-timeout}: no byte of it came
+     * (slowloris), or its reader waited that long for memory ({@code gateway.inbound.max-buffered-bytes}).
+     */
+    FRAME_TIMEOUT("frame-timeout", "ERROR frame timeout"),
+    /**
+     * Its outbound backlog went over {@code gateway.outbound.max-pending-bytes}, or its writer made no progress
+     * for {@code gateway.outbound.write-deadline}; no goodbye: its backlog is full.
+     */
     SLOW_CONSUMER("slow-consumer", null),
     /** The listener was at {@code max-connections}. */
     REJECTED("rejected", "ERROR server full"),

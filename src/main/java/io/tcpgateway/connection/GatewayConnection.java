@@ -4,8 +4,10 @@ import io.tcpgateway.auth.CertificatePrincipal;
 import io.tcpgateway.auth.PrincipalRules;
 import io.tcpgateway.config.Auth;
 import io.tcpgateway.config.ProxyProtocol;
+import io.tcpgateway.framing.FrameTimeoutException;
 import io.tcpgateway.framing.FrameTooLargeException;
 import io.tcpgateway.framing.InvalidFrameException;
+import io.tcpgateway.framing.PartialFrames;
 import io.tcpgateway.framing.ReadBuffer;
 import io.tcpgateway.logging.LogText;
 import io.tcpgateway.proxy.InvalidProxyHeaderException;
@@ -23,6 +25,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLSocket;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -40,12 +43,15 @@ import org.springframework.messaging.Message;
  * <li>{@link #send} queues the frame on the peer's bounded outbound queue instead of writing the
  * socket, so no flow thread ever blocks on a slow peer;</li>
  * <li>reads go through a {@link ReadBuffer}, which holds 64 bytes while the peer is quiet;</li>
+ * <li>what it holds beyond a small allowance while frames arrive in pieces comes from the gateway's
+ * {@link InboundBudget} ({@link PartialFrames}), and a frame begun must go on arriving within the frame
+ * timeout;</li>
  * <li>its read loop waits for the next frame at the top of the stack ({@link #run});</li>
  * <li>read failures become close reasons, framing errors get their error frame before the close, and
  * after a framing error the input is still read and discarded, so no reset destroys that frame.</li>
  * </ul>
  */
-public final class GatewayConnection extends TcpNetConnection {
+public final class GatewayConnection extends TcpNetConnection implements PartialFrames {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayConnection.class);
 
@@ -64,6 +70,10 @@ public final class GatewayConnection extends TcpNetConnection {
     private @Nullable ReadBuffer readBuffer;
     private long bytesCounted;
     private boolean discardInput;
+    /** Bytes this connection's reader holds from the inbound budget; its reader thread alone changes it. */
+    private int heldBytes;
+    /** The reader while it waits for memory, so that a close wakes it. */
+    private volatile @Nullable Thread waitingForMemory;
 
     /**
      * @param afterProxyHeader for a listener with a PROXY header: the layer (TLS or none) to put over the
@@ -93,7 +103,7 @@ public final class GatewayConnection extends TcpNetConnection {
                 in = new SequenceInputStream(new ByteArrayInputStream(replay), in);
                 replay = NOTHING;
             }
-            buffer = new ReadBuffer(in, burst);
+            buffer = new ReadBuffer(in, burst, this);
             readBuffer = buffer;
         }
         return buffer;
@@ -146,10 +156,55 @@ public final class GatewayConnection extends TcpNetConnection {
         }
         finally {
             burst.flush();
+            releaseMemory();
         }
         if (discardInput) {
             discardUntilClosed();
         }
+    }
+
+    /** The reader is done: what it held from the inbound budget goes back (codecs give back their frames'). */
+    private void releaseMemory() {
+        ReadBuffer buffer = readBuffer;
+        if (buffer != null) {
+            buffer.release();
+        }
+        if (heldBytes > 0) {
+            release(heldBytes);
+        }
+    }
+
+    @Override
+    public boolean tryHold(int bytes) {
+        if (peer.listener().inboundBudget().tryHold(bytes)) {
+            heldBytes += bytes;
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public void hold(int bytes) throws IOException {
+        waitingForMemory = Thread.currentThread();
+        try {
+            peer.listener().inboundBudget().hold(bytes, heldBytes, () -> peer.closeReason() != null || peer.isClosed());
+        }
+        finally {
+            waitingForMemory = null;
+        }
+        heldBytes += bytes;
+    }
+
+    @Override
+    public void release(int bytes) {
+        heldBytes -= bytes;
+        peer.listener().inboundBudget().release(bytes);
+    }
+
+    /** The rest of a frame must come within the frame timeout: the socket's reads are bounded by it meanwhile. */
+    @Override
+    public void awaitingRestOfFrame(boolean awaiting) throws IOException {
+        socket.setSoTimeout(awaiting ? (int) Math.max(1, peer.listener().inboundBudget().frameTimeoutNanos() / 1_000_000) : 0);
     }
 
     /**
@@ -262,6 +317,7 @@ public final class GatewayConnection extends TcpNetConnection {
      */
     private void discardUntilClosed() {
         try {
+            socket.setSoTimeout(0); // the close deadline ends this
             InputStream in = socket.getInputStream();
             byte[] sink = new byte[512];
             int n;
@@ -359,6 +415,12 @@ public final class GatewayConnection extends TcpNetConnection {
             peer.closeSaying(CloseReason.FRAME_TOO_LARGE);
             return true; // stop parsing; the writer closes once the error frame is out
         }
+        if (cause instanceof FrameTimeoutException) {
+            peer.recordUnframedRead(takeBytesRead());
+            discardInput = true;
+            peer.closeSaying(CloseReason.FRAME_TIMEOUT);
+            return true;
+        }
         if (cause instanceof InvalidFrameException) {
             peer.recordUnframedRead(takeBytesRead());
             discardInput = true;
@@ -374,5 +436,9 @@ public final class GatewayConnection extends TcpNetConnection {
     public void close() {
         peer.markClosed(CloseReason.ERROR);
         super.close();
+        Thread waiting = waitingForMemory;
+        if (waiting != null) {
+            LockSupport.unpark(waiting); // it sees the close and gives up its wait
+        }
     }
 }

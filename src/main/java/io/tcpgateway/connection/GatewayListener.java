@@ -52,6 +52,7 @@ public final class GatewayListener {
     /** Who may send a PROXY header; null: anyone. */
     private final @Nullable InetAddressMatcher trustedProxies;
     private final BanGate bans;
+    private final InboundBudget inboundBudget;
     private final boolean requiresToken;
     private final Duration authTimeout;
     /** {@code ERROR banned} in this listener's framing, made once: refusals at accept write it as it is. */
@@ -61,8 +62,9 @@ public final class GatewayListener {
     private volatile boolean draining;
 
     public GatewayListener(ListenerProperties properties, OutboundProperties outbound, ConnectionExecutors executors,
-            String connectionIdSuffix, BanGate bans, Duration authTimeout) {
+            String connectionIdSuffix, BanGate bans, Duration authTimeout, InboundBudget inboundBudget) {
         this.properties = properties;
+        this.inboundBudget = inboundBudget;
         this.bans = bans;
         this.requiresToken = properties.auth() == Auth.TOKEN;
         this.authTimeout = authTimeout;
@@ -203,6 +205,11 @@ public final class GatewayListener {
     /** How long a producer may be paused for one receiver over half its backlog (CONTRACT section 4). */
     public long maxStallNanos() {
         return maxStallNanos;
+    }
+
+    /** The gateway-wide budget its connections hold partial frames from. */
+    InboundBudget inboundBudget() {
+        return inboundBudget;
     }
 
     public ConnectionExecutors executors() {

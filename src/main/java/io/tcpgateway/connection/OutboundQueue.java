@@ -63,6 +63,8 @@ final class OutboundQueue {
     /** Readers waiting for this queue to go under half its bound; made on the first stall only. */
     private volatile @Nullable Queue<Thread> stalledReaders;
     private @Nullable OutputStream out;
+    /** When the running writer started (epoch millis), for the write deadline; its progress is the peer's lastWriteAt. */
+    private volatile long writerStartedAt;
 
     OutboundQueue(Peer peer, long maxPendingBytes, Executor writers) {
         this.peer = peer;
@@ -117,6 +119,19 @@ final class OutboundQueue {
         wakeStalledReaders();
     }
 
+    /**
+     * Whether its writer has been writing without finishing a write for longer than {@code deadlineMillis}
+     * (CONTRACT section 4's write deadline): its client has stopped reading. Progress is the last write that
+     * finished, or the writer's start when none has since.
+     */
+    boolean writeStalled(long nowMillis, long deadlineMillis) {
+        if (!writing || pendingBytes == 0) {
+            return false;
+        }
+        long progress = Math.max(writerStartedAt, peer.lastWriteAtMillis());
+        return nowMillis - progress > deadlineMillis;
+    }
+
     /** Over half its bound: a producer adding to it should pause (see {@link #awaitRoom}). */
     boolean isStalling() {
         return pendingBytes > maxPendingBytes >>> 1 && !peer.isClosed();
@@ -169,6 +184,7 @@ final class OutboundQueue {
     }
 
     private void drain() {
+        writerStartedAt = System.currentTimeMillis();
         try {
             long sinceYield = 0;
             while (true) {

@@ -4,7 +4,6 @@ import io.tcpgateway.config.Framing;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.serializer.Deserializer;
 import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
@@ -76,42 +75,46 @@ public abstract class FrameCodec implements Deserializer<byte[]> {
         return new EOFException("Stream closed in the middle of a frame");
     }
 
-    /** Reads up to (not including) {@code delimiter}, consuming it; null when the stream ends first. */
-    protected final byte @Nullable [] readUntil(ReadBuffer in, byte delimiter, int limit) throws IOException {
-        byte[] frame = null;
-        int length = 0;
-        while (in.fill()) {
-            int index = in.indexOf(delimiter);
-            int chunk = (index >= 0) ? index : in.remaining();
-            if ((long) length + chunk > limit) {
-                throw new FrameTooLargeException(-1, maxFrameBytes);
-            }
-            if (frame == null && index >= 0) {
-                frame = new byte[chunk]; // the common case: the whole frame is in the buffer
-            }
-            else if (frame == null || frame.length < length + chunk) {
-                frame = grow(frame, length, length + chunk, index >= 0, limit);
-            }
-            in.take(frame, length, chunk);
-            length += chunk;
-            if (index >= 0) {
-                in.skip(1);
-                return (frame.length == length) ? frame : Arrays.copyOf(frame, length);
-            }
+    /**
+     * Reads up to (not including) {@code delimiter}, consuming it; null when the stream ends before a first
+     * byte. {@code begun}: a frame start marker was read already, so the first wait is a wait for the rest
+     * of a frame. A frame that is not whole in the read buffer is put together by {@link #readAcrossReads}.
+     */
+    protected final byte @Nullable [] readUntil(ReadBuffer in, byte delimiter, int limit, boolean begun) throws IOException {
+        if (!(begun ? in.fillRestOfFrame() : in.fill())) {
+            return null;
         }
-        return (length == 0 && frame == null) ? null : rethrowTruncated();
+        int index = in.indexOf(delimiter);
+        if (index >= 0 && index <= limit) { // the common case: the whole frame is in the buffer
+            byte[] frame = new byte[index];
+            in.take(frame, 0, index);
+            in.skip(1);
+            return frame;
+        }
+        return readAcrossReads(in, delimiter, limit);
     }
 
-    private static byte[] grow(byte @Nullable [] frame, int length, int needed, boolean exact, int limit) {
-        int capacity = exact ? needed : (int) Math.min(limit, Math.max(needed, Math.max(256L, 2L * length)));
-        byte[] grown = new byte[capacity];
-        if (frame != null) {
-            System.arraycopy(frame, 0, grown, 0, length);
+    private byte[] readAcrossReads(ReadBuffer in, byte delimiter, int limit) throws IOException {
+        PartialFrame frame = new PartialFrame(in.memory());
+        try {
+            while (true) {
+                int index = in.indexOf(delimiter);
+                int chunk = (index >= 0) ? index : in.remaining();
+                if ((long) frame.length() + chunk > limit) {
+                    throw new FrameTooLargeException(-1, maxFrameBytes);
+                }
+                frame.append(in, chunk, index >= 0, limit);
+                if (index >= 0) {
+                    in.skip(1);
+                    return frame.toFrame();
+                }
+                if (!in.fillRestOfFrame()) {
+                    throw truncated();
+                }
+            }
         }
-        return grown;
-    }
-
-    private static byte[] rethrowTruncated() throws IOException {
-        throw truncated();
+        finally {
+            frame.release();
+        }
     }
 }

@@ -9,6 +9,10 @@ final class LengthPrefixCodec extends FrameCodec {
         super(maxFrameBytes);
     }
 
+    /**
+     * The body is taken as it arrives: a header announcing 64 KB followed by nothing costs nothing, and
+     * a body that comes in pieces grows a {@link PartialFrame} held from the budget.
+     */
     @Override
     protected byte[] read(ReadBuffer in) throws IOException {
         int first = in.read();
@@ -17,21 +21,42 @@ final class LengthPrefixCodec extends FrameCodec {
         }
         long length = first;
         for (int i = 0; i < 3; i++) {
-            int next = in.read();
+            int next = in.readRestOfFrame();
             if (next < 0) {
                 throw truncated();
             }
             length = (length << 8) | next;
         }
         if (length > maxFrameBytes) {
-            // Checked before allocating: a 4 GB prefix costs nothing.
             throw new FrameTooLargeException(length, maxFrameBytes);
         }
-        byte[] frame = new byte[(int) length];
-        if (!in.readFully(frame, 0, frame.length)) {
-            throw truncated();
+        int size = (int) length;
+        if (in.remaining() >= size) { // the common case: the whole body is in the buffer
+            byte[] frame = new byte[size];
+            in.take(frame, 0, size);
+            return frame;
         }
-        return frame;
+        return readAcrossReads(in, size);
+    }
+
+    private static byte[] readAcrossReads(ReadBuffer in, int size) throws IOException {
+        PartialFrame frame = new PartialFrame(in.memory());
+        try {
+            while (true) {
+                if (!in.fillRestOfFrame()) {
+                    throw truncated();
+                }
+                int chunk = Math.min(in.remaining(), size - frame.length());
+                boolean last = frame.length() + chunk == size;
+                frame.append(in, chunk, last, size);
+                if (last) {
+                    return frame.toFrame();
+                }
+            }
+        }
+        finally {
+            frame.release();
+        }
     }
 
     @Override

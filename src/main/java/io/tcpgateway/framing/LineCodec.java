@@ -17,7 +17,7 @@ final class LineCodec extends FrameCodec {
     @Override
     protected byte[] read(ReadBuffer in) throws IOException {
         // One extra byte of room so that a max-length line from telnet (ending CR LF) still fits.
-        byte[] line = readUntil(in, LF, maxFrameBytes + 1);
+        byte[] line = readUntil(in, LF, maxFrameBytes + 1, false);
         if (line == null) {
             throw endOfStream();
         }

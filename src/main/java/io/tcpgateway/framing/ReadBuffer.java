@@ -2,6 +2,7 @@ package io.tcpgateway.framing;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 
 /**
  * The read buffer of one connection, sized to what is arriving. Spring Integration's stock
@@ -11,7 +12,8 @@ import java.io.InputStream;
  * connection holds this while its reader waits), {@link #SMALL} for steady traffic, {@link #LARGE}
  * while reads keep filling it. A read that fills the buffer grows it one size; a read that leaves it
  * part empty shows the socket drained and shrinks it back. One {@code read} per burst, no
- * {@code available()} probes. Not thread-safe: one reader thread per connection owns it.
+ * {@code available()} probes. The large size is held from the gateway's budget ({@link PartialFrames}):
+ * with the budget used up, reads stay small. Not thread-safe: one reader thread per connection owns it.
  */
 public final class ReadBuffer extends InputStream {
 
@@ -36,15 +38,23 @@ public final class ReadBuffer extends InputStream {
     private long bytesRead;
     private int bytesSinceDry;
     private final Runnable beforeRead;
+    private final PartialFrames memory;
+    /** Whether the socket's reads are bounded by the frame timeout now (a frame is half read). */
+    private boolean awaitingRest;
 
     public ReadBuffer(InputStream in) {
-        this(in, () -> { });
+        this(in, () -> { }, PartialFrames.UNBOUNDED);
     }
 
-    /** @param beforeRead runs each time everything buffered has been handled, before the next socket read */
-    public ReadBuffer(InputStream in, Runnable beforeRead) {
+    /**
+     * @param beforeRead runs each time everything buffered has been handled, before the next socket read
+     * @param memory where the {@link #LARGE} buffer and partial frames are held from, and who bounds the wait
+     *     for the rest of a frame
+     */
+    public ReadBuffer(InputStream in, Runnable beforeRead, PartialFrames memory) {
         this.in = in;
         this.beforeRead = beforeRead;
+        this.memory = memory;
     }
 
     /** Wraps a stream unless it is a ReadBuffer already. */
@@ -62,8 +72,31 @@ public final class ReadBuffer extends InputStream {
         fill();
     }
 
-    /** Makes at least one byte available; false at end of stream. */
+    /** Makes at least one byte available between frames; false at end of stream. */
     boolean fill() throws IOException {
+        return fill(false);
+    }
+
+    /**
+     * Makes at least one byte of a frame already begun available; false at end of stream. A socket read
+     * here waits at most the frame timeout.
+     *
+     * @throws FrameTimeoutException when no byte came within it
+     */
+    boolean fillRestOfFrame() throws IOException {
+        return fill(true);
+    }
+
+    /** The next byte of a frame already begun (see {@link #fillRestOfFrame}), or -1 at end of stream. */
+    int readRestOfFrame() throws IOException {
+        return fill(true) ? (buf[pos++] & 0xff) : -1;
+    }
+
+    PartialFrames memory() {
+        return memory;
+    }
+
+    private boolean fill(boolean restOfFrame) throws IOException {
         if (pos < limit) {
             return true;
         }
@@ -75,11 +108,23 @@ public final class ReadBuffer extends InputStream {
         resizeFor(limit);
         pos = 0;
         limit = 0;
-        int n;
-        do {
-            n = in.read(buf, 0, buf.length);
+        if (restOfFrame != awaitingRest) {
+            memory.awaitingRestOfFrame(restOfFrame); // changes the socket's read timeout only when the state changes
+            awaitingRest = restOfFrame;
         }
-        while (n == 0);
+        int n;
+        try {
+            do {
+                n = in.read(buf, 0, buf.length);
+            }
+            while (n == 0);
+        }
+        catch (SocketTimeoutException timeout) {
+            if (restOfFrame) {
+                throw new FrameTimeoutException("no byte of a partial frame within gateway.inbound.frame-timeout");
+            }
+            throw timeout;
+        }
         if (n < 0) {
             return false;
         }
@@ -101,17 +146,39 @@ public final class ReadBuffer extends InputStream {
     private void resizeFor(int lastRead) {
         int size = buf.length;
         if (lastRead == size) {
-            if (size < LARGE) {
-                buf = new byte[(size == TINY) ? SMALL : LARGE];
+            if (size == TINY) {
+                buf = new byte[SMALL];
+            }
+            else if (size == SMALL && memory.tryHold(LARGE - SMALL)) { // with the budget used up, reads stay small
+                buf = new byte[LARGE];
             }
         }
         else if (lastRead <= TINY && !previousReadFilled) {
             if (size > TINY) {
-                buf = new byte[TINY];
+                shrinkTo(TINY);
             }
         }
         else if (size > SMALL) {
-            buf = new byte[SMALL];
+            shrinkTo(SMALL);
+        }
+    }
+
+    private void shrinkTo(int size) {
+        if (buf.length == LARGE) {
+            memory.release(LARGE - SMALL);
+        }
+        buf = new byte[size];
+    }
+
+    /**
+     * The reader is done: gives back what its buffer held from the budget. Anything still buffered is
+     * dropped (the connection is closing).
+     */
+    public void release() {
+        if (buf.length == LARGE) {
+            shrinkTo(TINY);
+            pos = 0;
+            limit = 0;
         }
     }
 
@@ -166,19 +233,6 @@ public final class ReadBuffer extends InputStream {
         int n = Math.min(length, remaining());
         take(target, offset, n);
         return n;
-    }
-
-    /** Reads exactly {@code length} bytes; false when the stream ends first. */
-    boolean readFully(byte[] target, int offset, int length) throws IOException {
-        int done = 0;
-        while (done < length) {
-            int n = read(target, offset + done, length - done);
-            if (n < 0) {
-                return false;
-            }
-            done += n;
-        }
-        return true;
     }
 
     @Override

@@ -22,7 +22,7 @@ final class StxEtxCodec extends FrameCodec {
         if (start != STX) {
             throw new InvalidFrameException(String.format("expected STX (0x02), got 0x%02x", start));
         }
-        byte[] frame = readUntil(in, ETX, maxFrameBytes);
+        byte[] frame = readUntil(in, ETX, maxFrameBytes, true);
         if (frame == null) {
             throw truncated();
         }

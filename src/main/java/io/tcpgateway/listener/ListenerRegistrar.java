@@ -10,6 +10,7 @@ import io.tcpgateway.config.Mode;
 import io.tcpgateway.connection.ConnectionExecutors;
 import io.tcpgateway.connection.GatewayConnectionSupport;
 import io.tcpgateway.connection.GatewayListener;
+import io.tcpgateway.connection.InboundBudget;
 import io.tcpgateway.connection.PeerRegistry;
 import io.tcpgateway.connection.SocketLayer;
 import java.time.Duration;
@@ -78,6 +79,7 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
     private final PeerRegistry registry;
     private final BanGate bans;
     private final TokenVerifier tokens;
+    private final InboundBudget inboundBudget;
     private final List<GatewayListener> listeners = new CopyOnWriteArrayList<>();
     /** Per listener name: completed by the factory's listening event, or failed by its exception event. */
     private final Map<String, CompletableFuture<Void>> binding = new ConcurrentHashMap<>();
@@ -86,7 +88,8 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
     public ListenerRegistrar(GatewayProperties properties, IntegrationFlowContext flowContext,
             ConnectionExecutors executors, SslBundles sslBundles, ObjectProvider<MeterRegistry> meterRegistry,
             ListableBeanFactory beans, ObjectProvider<BroadcastRelay> relay, PeerRegistry registry, BanGate bans,
-            TokenVerifier tokens) {
+            TokenVerifier tokens, InboundBudget inboundBudget) {
+        this.inboundBudget = inboundBudget;
         this.beans = beans;
         this.tokens = tokens;
         this.bans = bans;
@@ -129,7 +132,7 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
     private GatewayListener register(ListenerProperties config, int index) {
         binding.put(config.name(), new CompletableFuture<>());
         GatewayListener listener = new GatewayListener(config, properties.outbound(),
-                executors, properties.cluster().connectionIdSuffix(), bans, properties.auth().timeout());
+                executors, properties.cluster().connectionIdSuffix(), bans, properties.auth().timeout(), inboundBudget);
         SslBundle bundle = config.tls() ? TlsSocketFactories.bundleFor(config, index, sslBundles) : null;
         GatewayServerConnectionFactory factory = connectionFactory(listener, bundle);
         listener.bind(factory);

@@ -51,6 +51,11 @@ class ConfigurationErrorsTest {
             zero auth timeout     | gateway.auth.timeout=0s                                              | gateway.auth.timeout          | 0
             negative frame rate   | gateway.listeners[0].max-frames-per-second=-1                        | gateway.listeners[0].max-frames-per-second | -1
             burst without a rate  | gateway.listeners[0].max-frames-burst=5                              | gateway.listeners[0].max-frames-burst | 5
+            budget over the heap  | gateway.inbound.max-buffered-bytes=100TB                             | gateway.inbound.max-buffered-bytes | more than half of this JVM's heap
+            budget under a frame  | gateway.inbound.max-buffered-bytes=1KB,gateway.listeners[0].max-frame-bytes=2048 | gateway.inbound.max-buffered-bytes | gateway.listeners[0].max-frame-bytes (2048)
+            zero frame timeout    | gateway.inbound.frame-timeout=0s                                     | gateway.inbound.frame-timeout | 0
+            zero write deadline   | gateway.outbound.write-deadline=0s                                   | gateway.outbound.write-deadline | 0
+            tiny flapping table   | gateway.flapping.max-tracked=5                                       | gateway.flapping.max-tracked  | 5
             """)
     void aBadValueIsRefusedNamingThePropertyAndTheValue(String title, String overrides, String property, String value) {
         Map<String, String> properties = new LinkedHashMap<>(Map.of(

@@ -52,8 +52,9 @@ final class LoopbackPeers implements AutoCloseable {
         ListenerProperties properties = new ListenerProperties("test", 0, "127.0.0.1", Mode.BROADCAST, false,
                 Framing.LINE, 65_536, maxConnections, null, ProxyProtocol.OFF, Duration.ofSeconds(5), List.of(), maxPerSource, 0, 0, null,
                 Auth.NONE);
-        listener = new GatewayListener(properties, new OutboundProperties(maxPendingBytes, Duration.ofMillis(50)),
-                new ConnectionExecutors(scheduler, counting), "", BanGate.OPEN, Duration.ofSeconds(5));
+        listener = new GatewayListener(properties, new OutboundProperties(maxPendingBytes, Duration.ofMillis(50),
+                Duration.ofSeconds(10)), new ConnectionExecutors(scheduler, counting), "", BanGate.OPEN, Duration.ofSeconds(5),
+                new InboundBudget(64L << 20, Duration.ofSeconds(30)));
     }
 
     /** A connected pair: the gateway's peer, and the client's socket to read what it is sent. */

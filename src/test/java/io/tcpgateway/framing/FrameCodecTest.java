@@ -127,6 +127,89 @@ class FrameCodecTest {
         }
     }
 
+    /**
+     * Issue 20: a length prefix announcing 64 KiB used to allocate 64 KiB at once; nine thousand such
+     * headers held 644 MB. Now the body grows as it arrives, and what it holds is given back.
+     */
+    @Test
+    void aPrefixAnnouncingALongFrameHoldsOnlyWhatArrived() {
+        CountingMemory memory = new CountingMemory(Long.MAX_VALUE);
+        byte[] wire = Arrays.copyOf(new byte[] { 0, 1, 0, 0 }, 4 + 3000); // announces 65 536, 3000 arrive
+        ReadBuffer buffer = new ReadBuffer(stream(wire), () -> { }, memory);
+        assertThatThrownBy(() -> FrameCodec.of(Framing.LENGTH_PREFIX, 65_536).deserialize(buffer))
+                .as("the stream ends inside the frame").isInstanceOf(IOException.class);
+        assertThat(memory.mostHeld).as("what arrived (and the large read buffer), not what was announced")
+                .isBetween(1L, (long) ReadBuffer.LARGE + 6000);
+        assertThat(memory.held).as("given back").isZero();
+    }
+
+    @Test
+    void partialFramesAreHeldFromTheBudgetBeyondASmallAllowanceAndGivenBackWhenDone() throws IOException {
+        for (Framing framing : Framing.values()) {
+            CountingMemory memory = new CountingMemory(Long.MAX_VALUE);
+            FrameCodec codec = FrameCodec.of(framing, 1 << 20);
+            byte[] big = new byte[100_000];
+            Arrays.fill(big, (byte) 'z');
+            ReadBuffer buffer = new ReadBuffer(new ChunkedStream(codec.encode(bytes("small")), codec.encode(big)), () -> { }, memory);
+            assertThat(codec.deserialize(buffer)).isEqualTo(bytes("small"));
+            assertThat(memory.mostHeld).as("%s: a small frame holds nothing", framing).isZero();
+            assertThat(codec.deserialize(buffer)).isEqualTo(big);
+            assertThat(memory.mostHeld).as(framing.name()).isBetween(100_000L - PartialFrame.FREE_BYTES, 300_000L);
+            assertThat(memory.held).as("%s: the frame's bytes given back (the read buffer may keep its large size)", framing)
+                    .isLessThanOrEqualTo(ReadBuffer.LARGE - ReadBuffer.SMALL);
+            buffer.release();
+            assertThat(memory.held).as(framing.name()).isZero();
+        }
+    }
+
+    @Test
+    void withTheBudgetUsedUpTheReadBufferStaysSmall() throws IOException {
+        CountingMemory memory = new CountingMemory(0);
+        byte[] burst = new byte[40_000];
+        Arrays.fill(burst, (byte) 'b');
+        FrameCodec codec = FrameCodec.of(Framing.LINE, 1000);
+        ReadBuffer buffer = new ReadBuffer(stream(concat(bytes("x".repeat(999) + "\n"), burst)), () -> { }, memory);
+        assertThat(codec.deserialize(buffer)).hasSize(999);
+        assertThat(buffer.capacity()).isLessThanOrEqualTo(ReadBuffer.SMALL);
+    }
+
+    /** A budget that counts what is held and refuses (or, for hold, fails) beyond {@code max}. */
+    static final class CountingMemory implements PartialFrames {
+        final long max;
+        long held;
+        long mostHeld;
+
+        CountingMemory(long max) {
+            this.max = max;
+        }
+
+        @Override
+        public boolean tryHold(int bytes) {
+            if (held + bytes > max) {
+                return false;
+            }
+            held += bytes;
+            mostHeld = Math.max(mostHeld, held);
+            return true;
+        }
+
+        @Override
+        public void hold(int bytes) throws IOException {
+            if (!tryHold(bytes)) {
+                throw new FrameTimeoutException("no memory in this test");
+            }
+        }
+
+        @Override
+        public void release(int bytes) {
+            held -= bytes;
+        }
+
+        @Override
+        public void awaitingRestOfFrame(boolean awaiting) {
+        }
+    }
+
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.ISO_8859_1);
     }
