@@ -91,6 +91,9 @@ public class GatewayPropertiesValidator implements Validator {
         if (!inbound.frameTimeout().isPositive()) {
             errors.rejectValue("inbound.frame-timeout", "positive", "must be greater than 0");
         }
+        if (inbound.reservedDescriptors() < 0) {
+            errors.rejectValue("inbound.reserved-descriptors", "notNegative", "must not be negative (0 = no reserve)");
+        }
         long budget = inbound.budgetBytes();
         long heap = Runtime.getRuntime().maxMemory();
         String given = (inbound.maxBufferedBytes() != null) ? "" : " (the default, a quarter of the heap)";

@@ -7,7 +7,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Memory held for what clients send ({@code gateway.inbound.*}, CONTRACT section 4): every listener's
+ * What clients may take of the process ({@code gateway.inbound.*}, CONTRACT section 4): memory held for what
+ * they send, and file descriptors.
+ *
+ * <p>Every listener's
  * connections together may hold at most {@code max-buffered-bytes} in partial frames and large read
  * buffers; beyond it the gateway stops reading from the connections that want more (TCP holds their
  * clients), and a partial frame that makes no progress for {@code frame-timeout} closes its connection.
@@ -16,8 +19,12 @@ import org.springframework.util.unit.DataSize;
  *     of the heap ({@code -Xmx}); at most half of it, and at least the largest {@code max-frame-bytes}
  * @param frameTimeout how long a frame that has begun may go without a byte of it arriving (or its reader
  *     may wait for memory); then "ERROR frame timeout" and closed (reason frame-timeout)
+ * @param reservedDescriptors file descriptors kept for the gateway itself (management port, probes, Redis,
+ *     logs): client connections beyond the open-files limit minus this are refused with "ERROR server full"
+ *     (reason rejected); 0 = no reserve
  */
-public record InboundProperties(@Nullable DataSize maxBufferedBytes, @DefaultValue("30s") @NotNull Duration frameTimeout) {
+public record InboundProperties(@Nullable DataSize maxBufferedBytes, @DefaultValue("30s") @NotNull Duration frameTimeout,
+        @DefaultValue("256") int reservedDescriptors) {
 
     /** The share of the heap {@code max-buffered-bytes} defaults to. */
     public static final int DEFAULT_HEAP_DIVISOR = 4;

@@ -20,6 +20,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +61,17 @@ public final class GatewayConnection extends TcpNetConnection implements Partial
 
     private static final byte[] NOTHING = new byte[0];
 
+    private static final VarHandle SOCKET_COUNTED;
+
+    static {
+        try {
+            SOCKET_COUNTED = MethodHandles.lookup().findVarHandle(GatewayConnection.class, "socketCounted", boolean.class);
+        }
+        catch (ReflectiveOperationException ex) {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     /** The socket this connection reads and writes: the accepted one, or TLS over it. */
     private volatile Socket socket;
     /** TLS (or nothing) still to be put over the socket once the PROXY header is read; null: done. */
@@ -74,6 +87,8 @@ public final class GatewayConnection extends TcpNetConnection implements Partial
     private int heldBytes;
     /** The reader while it waits for memory, so that a close wakes it. */
     private volatile @Nullable Thread waitingForMemory;
+    /** Set by the first close: the socket leaves the {@link DescriptorReserve}'s count once. */
+    private volatile boolean socketCounted = true;
 
     /**
      * @param afterProxyHeader for a listener with a PROXY header: the layer (TLS or none) to put over the
@@ -87,6 +102,7 @@ public final class GatewayConnection extends TcpNetConnection implements Partial
         this.peer = new Peer(ConnectionIds.nextSequence(), listener, this, getHostAddress(), // SI's string, not a copy
                 socket.getPort());
         this.burst = new Burst(peer);
+        listener.descriptors().socketOpened();
         setNoReadErrorOnClose(true); // the registry logs every close with its reason; no stack traces per peer
     }
 
@@ -436,6 +452,9 @@ public final class GatewayConnection extends TcpNetConnection implements Partial
     public void close() {
         peer.markClosed(CloseReason.ERROR);
         super.close();
+        if (socketCounted && SOCKET_COUNTED.compareAndSet(this, true, false)) {
+            peer.listener().descriptors().socketClosed();
+        }
         Thread waiting = waitingForMemory;
         if (waiting != null) {
             LockSupport.unpark(waiting); // it sees the close and gives up its wait

@@ -53,24 +53,29 @@ public final class GatewayListener {
     private final @Nullable InetAddressMatcher trustedProxies;
     private final BanGate bans;
     private final InboundBudget inboundBudget;
+    private final DescriptorReserve descriptors;
     private final boolean requiresToken;
     private final Duration authTimeout;
-    /** {@code ERROR banned} in this listener's framing, made once: refusals at accept write it as it is. */
+    /** {@code ERROR banned} and {@code ERROR server full} in this listener's framing, made once for refusals at accept. */
     private final byte[] bannedFrame;
+    private final byte[] serverFullFrame;
     private volatile @Nullable Acceptor acceptor;
     private volatile @Nullable MessageChannel toOne;
     private volatile boolean draining;
 
     public GatewayListener(ListenerProperties properties, OutboundProperties outbound, ConnectionExecutors executors,
-            String connectionIdSuffix, BanGate bans, Duration authTimeout, InboundBudget inboundBudget) {
+            String connectionIdSuffix, BanGate bans, Duration authTimeout, InboundBudget inboundBudget,
+            DescriptorReserve descriptors) {
         this.properties = properties;
         this.inboundBudget = inboundBudget;
+        this.descriptors = descriptors;
         this.bans = bans;
         this.requiresToken = properties.auth() == Auth.TOKEN;
         this.authTimeout = authTimeout;
         this.connectionIdSuffix = connectionIdSuffix;
         this.codec = FrameCodec.of(properties.framing(), properties.maxFrameBytes());
         this.bannedFrame = codec.encode(Objects.requireNonNull(CloseReason.BANNED.goodbye()));
+        this.serverFullFrame = codec.encode(Objects.requireNonNull(CloseReason.REJECTED.goodbye()));
         this.maxPendingBytes = outbound.maxPendingBytes().toBytes();
         this.maxStallNanos = outbound.maxStall().toNanos();
         this.executors = executors;
@@ -89,11 +94,34 @@ public final class GatewayListener {
     }
 
     /**
-     * Whether a new connection from {@code address} is refused by a ban (CONTRACT section 12). Asked at
-     * accept for a listener without PROXY protocol, at admission otherwise.
+     * Why a socket just accepted from {@code address} is refused before it becomes a connection, or null:
+     * {@code rejected} while the process is down to its reserved file descriptors (section 4), {@code banned}
+     * for a banned address (section 12; behind PROXY protocol the client's address is known only later, so
+     * its ban is checked at admission).
      */
-    public boolean refuses(InetAddress address) {
-        return bans.refuses(address);
+    public @Nullable CloseReason refusesAtAccept(InetAddress address) {
+        if (descriptors.isExhausted()) {
+            return CloseReason.REJECTED;
+        }
+        if (properties.proxyProtocol() == ProxyProtocol.OFF && bans.refuses(address)) {
+            return CloseReason.BANNED;
+        }
+        return null;
+    }
+
+    /**
+     * The goodbye a socket refused at accept is sent, or null: none on TLS (it would take a handshake) and
+     * none before a PROXY header (nothing is written to such a connection before its header is read).
+     */
+    public byte @Nullable [] refusalAtAccept(CloseReason reason) {
+        if (properties.tls() || properties.proxyProtocol() != ProxyProtocol.OFF) {
+            return null;
+        }
+        return (reason == CloseReason.BANNED ? bannedFrame : serverFullFrame).clone();
+    }
+
+    DescriptorReserve descriptors() {
+        return descriptors;
     }
 
     /** {@code auth: token}: a connection's first frame must be {@code AUTH <token>}. */
@@ -127,11 +155,6 @@ public final class GatewayListener {
         else {
             peer.closeSaying(reason);
         }
-    }
-
-    /** {@code ERROR banned}, framed for this listener. */
-    public byte[] bannedFrame() {
-        return bannedFrame.clone();
     }
 
     public void bind(Acceptor acceptor) {

@@ -8,6 +8,7 @@ import io.tcpgateway.config.InvalidGatewayConfigurationException;
 import io.tcpgateway.config.ListenerProperties;
 import io.tcpgateway.config.Mode;
 import io.tcpgateway.connection.ConnectionExecutors;
+import io.tcpgateway.connection.DescriptorReserve;
 import io.tcpgateway.connection.GatewayConnectionSupport;
 import io.tcpgateway.connection.GatewayListener;
 import io.tcpgateway.connection.InboundBudget;
@@ -80,6 +81,7 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
     private final BanGate bans;
     private final TokenVerifier tokens;
     private final InboundBudget inboundBudget;
+    private final DescriptorReserve descriptors;
     private final List<GatewayListener> listeners = new CopyOnWriteArrayList<>();
     /** Per listener name: completed by the factory's listening event, or failed by its exception event. */
     private final Map<String, CompletableFuture<Void>> binding = new ConcurrentHashMap<>();
@@ -88,8 +90,9 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
     public ListenerRegistrar(GatewayProperties properties, IntegrationFlowContext flowContext,
             ConnectionExecutors executors, SslBundles sslBundles, ObjectProvider<MeterRegistry> meterRegistry,
             ListableBeanFactory beans, ObjectProvider<BroadcastRelay> relay, PeerRegistry registry, BanGate bans,
-            TokenVerifier tokens, InboundBudget inboundBudget) {
+            TokenVerifier tokens, InboundBudget inboundBudget, DescriptorReserve descriptors) {
         this.inboundBudget = inboundBudget;
+        this.descriptors = descriptors;
         this.beans = beans;
         this.tokens = tokens;
         this.bans = bans;
@@ -125,14 +128,15 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
             log.info("Listener {} listening on {}:{} ({}, {} framing{})", config.name(), config.bindAddress(),
                     listener.boundPort(), config.mode().configName(), config.framing().configName(), config.tls() ? ", TLS" : "");
         }
-        OpenFilesLimit.warnIfBelow(configured);
+        OpenFilesLimit.warnIfBelow(configured, properties.inbound().reservedDescriptors());
         running = true;
     }
 
     private GatewayListener register(ListenerProperties config, int index) {
         binding.put(config.name(), new CompletableFuture<>());
         GatewayListener listener = new GatewayListener(config, properties.outbound(),
-                executors, properties.cluster().connectionIdSuffix(), bans, properties.auth().timeout(), inboundBudget);
+                executors, properties.cluster().connectionIdSuffix(), bans, properties.auth().timeout(), inboundBudget,
+                descriptors);
         SslBundle bundle = config.tls() ? TlsSocketFactories.bundleFor(config, index, sslBundles) : null;
         GatewayServerConnectionFactory factory = connectionFactory(listener, bundle);
         listener.bind(factory);

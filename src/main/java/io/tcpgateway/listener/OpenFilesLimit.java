@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Warns at start-up when the process may run out of file descriptors before its listeners are full:
  * every connection is one descriptor, and the gateway needs some of its own (its jar, logs, the
- * management port, Redis). Running out is survived (accepts are retried, nothing open is closed),
- * but new clients wait until descriptors free up, so operators should raise the limit instead.
+ * management port, Redis). Running out is survived (clients past the reserve are refused, accepts are
+ * retried, nothing open is closed), but new clients are turned away, so operators should raise the limit.
  */
 final class OpenFilesLimit {
 
@@ -24,19 +24,22 @@ final class OpenFilesLimit {
     private OpenFilesLimit() {
     }
 
-    static void warnIfBelow(List<ListenerProperties> listeners) {
+    static void warnIfBelow(List<ListenerProperties> listeners, int reserved) {
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         if (!(os instanceof UnixOperatingSystemMXBean unix)) {
             return; // no such limit to read on this platform
         }
         long limit = unix.getMaxFileDescriptorCount();
-        long needed = listeners.stream().mapToLong(ListenerProperties::maxConnections).sum() + OWN_FILES_MARGIN;
+        int margin = (reserved > 0) ? reserved : OWN_FILES_MARGIN;
+        long needed = listeners.stream().mapToLong(ListenerProperties::maxConnections).sum() + margin;
         if (limit < needed) {
+            String past = (reserved > 0) ? "new clients are refused as server full (the rest is reserved for the"
+                    + " management port, probes and Redis: gateway.inbound.reserved-descriptors)"
+                    : "new clients wait in the kernel's backlog (accepts are retried; open connections are kept)";
             log.warn("The open-files limit of this process is {}, below the listeners' max-connections plus {} for"
-                    + " the gateway's own files ({}): past about {} connections new clients wait in the kernel's"
-                    + " backlog (accepts are retried; open connections are kept). Raise it (ulimit -n {}) or lower"
-                    + " gateway.listeners[*].max-connections.", limit, OWN_FILES_MARGIN, needed,
-                    Math.max(0, limit - OWN_FILES_MARGIN), needed);
+                    + " the gateway's own files ({}): past about {} connections {}. Raise it (ulimit -n {}) or lower"
+                    + " gateway.listeners[*].max-connections.", limit, margin, needed, Math.max(0, limit - margin), past,
+                    needed);
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.tcpgateway.listener;
 
-import io.tcpgateway.config.ProxyProtocol;
 import io.tcpgateway.connection.CloseReason;
 import io.tcpgateway.connection.GatewayListener;
 import java.io.IOException;
@@ -36,6 +35,8 @@ final class RetryingServerSocket extends ServerSocket {
     private final AcceptPacer pacer;
     private long lastLoggedAt = System.nanoTime() - LOG_EVERY_NANOS;
     private int unlogged;
+    private long lastRefusalLoggedAt = System.nanoTime() - LOG_EVERY_NANOS;
+    private int refusedForDescriptors;
 
     RetryingServerSocket(GatewayListener listener) throws IOException {
         this.listener = listener;
@@ -49,37 +50,51 @@ final class RetryingServerSocket extends ServerSocket {
     }
 
     /**
-     * Waits for its turn under {@code max-connect-rate}, then accepts, retrying failures. A connection
-     * from a banned address is refused right here (without PROXY protocol its address is known now):
-     * no thread, no connection object, no TLS handshake, and its turn is given back.
+     * Waits for its turn under {@code max-connect-rate}, then accepts, retrying failures. A socket that is
+     * refused at accept (the process is down to its reserved file descriptors; or, without PROXY protocol,
+     * its address is banned) is refused right here: no thread, no connection object, no TLS handshake, and
+     * its turn is given back.
      */
     @Override
     public Socket accept() throws IOException {
         while (true) {
             pacer.awaitTurn();
             Socket socket = acceptRetrying();
-            if (!refusedByBan(socket)) {
+            CloseReason refused = listener.refusesAtAccept(socket.getInetAddress());
+            if (refused == null) {
                 return socket;
             }
+            refuse(socket, refused);
             pacer.giveBack();
         }
     }
 
     /**
-     * {@code ERROR banned} (on a plain listener) and closed at once, counted as opened and closed with
-     * reason {@code banned}; not logged (the ban was). The frame fits any new socket's send buffer, so
-     * the write never blocks; what the client sent already is skipped, so the close sends no reset
-     * that could destroy the frame.
+     * Its goodbye ({@code ERROR banned}, {@code ERROR server full}) where the listener can carry one, then
+     * closed at once; counted as opened and closed with the reason, not logged per connection (a ban was
+     * logged when made; running short of descriptors is logged at most once a second, with a count). The
+     * frame fits any new socket's send buffer, so the write never blocks; what the client sent already is
+     * skipped, so the close sends no reset that could destroy the frame.
      */
-    private boolean refusedByBan(Socket socket) {
-        if (listener.proxyProtocol() != ProxyProtocol.OFF || !listener.refuses(socket.getInetAddress())) {
-            return false;
-        }
+    private void refuse(Socket socket, CloseReason reason) {
         listener.stats().connectionOpened();
-        listener.stats().connectionClosed(CloseReason.BANNED);
+        listener.stats().connectionClosed(reason);
+        if (reason == CloseReason.REJECTED) {
+            refusedForDescriptors++;
+            long now = System.nanoTime();
+            if (now - lastRefusalLoggedAt >= LOG_EVERY_NANOS) {
+                log.atWarn().addKeyValue("listener", listener.name()).addKeyValue("refused", refusedForDescriptors)
+                        .log("Listener {} refused {} connection(s) as server full: the process is down to its reserved"
+                                + " file descriptors (gateway.inbound.reserved-descriptors); raise its open-files limit",
+                                listener.name(), refusedForDescriptors);
+                lastRefusalLoggedAt = now;
+                refusedForDescriptors = 0;
+            }
+        }
+        byte[] goodbye = listener.refusalAtAccept(reason);
         try (socket) {
-            if (!listener.properties().tls()) {
-                socket.getOutputStream().write(listener.bannedFrame());
+            if (goodbye != null) {
+                socket.getOutputStream().write(goodbye);
                 InputStream in = socket.getInputStream();
                 in.skip(in.available());
                 socket.shutdownOutput();
@@ -88,7 +103,6 @@ final class RetryingServerSocket extends ServerSocket {
         catch (IOException gone) {
             // the client left already
         }
-        return true;
     }
 
     private Socket acceptRetrying() throws IOException {

@@ -54,7 +54,7 @@ final class LoopbackPeers implements AutoCloseable {
                 Auth.NONE);
         listener = new GatewayListener(properties, new OutboundProperties(maxPendingBytes, Duration.ofMillis(50),
                 Duration.ofSeconds(10)), new ConnectionExecutors(scheduler, counting), "", BanGate.OPEN, Duration.ofSeconds(5),
-                new InboundBudget(64L << 20, Duration.ofSeconds(30)));
+                new InboundBudget(64L << 20, Duration.ofSeconds(30)), new DescriptorReserve(0, 0));
     }
 
     /** A connected pair: the gateway's peer, and the client's socket to read what it is sent. */

@@ -12,16 +12,21 @@ import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * CONTRACT section 2, accept errors, as an operator meets them: the gateway runs under
- * {@code ulimit -n 400} and a flood of connections exhausts its file descriptors. The listener must
- * keep running, keep every connection it had, count and log the failures, and accept again once the
- * flood's sockets are gone.
+ * CONTRACT sections 2 and 4, file descriptors as an operator runs out of them: the gateway runs under
+ * {@code ulimit -n 400} and a flood of connections comes. With the descriptor reserve (the default) the
+ * clients past it are told {@code ERROR server full} at once and the management port keeps answering;
+ * with the reserve off, the flood exhausts the descriptors and the listener must keep running, keep
+ * every connection it had, count and log the failures, and accept again once the flood's sockets are gone.
  */
 class AcceptErrorsIT {
 
@@ -35,7 +40,8 @@ class AcceptErrorsIT {
         List<TcpTestClient> quiet = new ArrayList<>();
         List<Socket> flood = new ArrayList<>();
         try (GatewayProcess gateway = GatewayProcess.startWithOpenFilesLimit(OPEN_FILES, "--gateway.listeners[0].name=chat",
-                "--gateway.listeners[0].port=0", "--gateway.listeners[0].mode=echo")) {
+                "--gateway.listeners[0].port=0", "--gateway.listeners[0].mode=echo",
+                "--gateway.inbound.reserved-descriptors=0")) {
             int port = gateway.awaitListenerPort("chat");
             int http = gateway.awaitHttpPort();
             assertThat(gateway.output()).as("warned at start-up").contains("open-files limit of this process is " + OPEN_FILES);
@@ -83,6 +89,70 @@ class AcceptErrorsIT {
         finally {
             quiet.forEach(TcpTestClient::close);
             flood.forEach(AcceptErrorsIT::closeQuietly);
+        }
+    }
+
+    /**
+     * Issue 20: at the open-files limit, {@code /actuator/gateway} answered in 5.9 s or not at all and Tomcat
+     * logged a stack trace per failed accept. With 256 descriptors reserved, clients past the rest are refused
+     * as server full, nobody's accept fails, and the management API answers as usual.
+     */
+    @Test
+    void theReservedDescriptorsKeepTheManagementPortAnsweringWhileClientsAreRefused() throws Exception {
+        List<TcpTestClient> quiet = new ArrayList<>();
+        List<TcpTestClient> flood = new ArrayList<>();
+        try (GatewayProcess gateway = GatewayProcess.startWithOpenFilesLimit(OPEN_FILES,
+                Map.of("GATEWAY_ADMIN_PASSWORD", "test-secret"), "--gateway.listeners[0].name=chat",
+                "--gateway.listeners[0].port=0", "--gateway.listeners[0].mode=echo")) {
+            int port = gateway.awaitListenerPort("chat");
+            AdminClient admin = AdminClient.as(gateway.awaitHttpPort(), "admin", "test-secret");
+            assertThat(gateway.output()).contains("new clients are refused as server full");
+            for (int i = 0; i < QUIET; i++) {
+                TcpTestClient client = TcpTestClient.connect(port);
+                quiet.add(client);
+                client.sendLine("hello " + i);
+                assertThat(client.readLine()).isEqualTo("hello " + i);
+            }
+            for (int i = 0; i < FLOOD; i++) {
+                flood.add(TcpTestClient.connect(port));
+            }
+            int admitted = OPEN_FILES - 256 - QUIET; // client sockets: the open-files limit minus the reserve
+            Set<TcpTestClient> refused = Collections.newSetFromMap(new IdentityHashMap<>());
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (TcpTestClient client : flood) {
+                    if (!refused.contains(client) && "ERROR server full".equals(client.readLineIfAny())) {
+                        refused.add(client);
+                    }
+                }
+                return refused.size() >= FLOOD - admitted;
+            });
+            assertThat(refused).as("past the open-files limit (%d) minus the reserve (256)", OPEN_FILES)
+                    .hasSize(FLOOD - admitted);
+            for (int i = 0; i < 20; i++) {
+                long started = System.nanoTime();
+                AdminClient.Response gatewayInfo = admin.get("/actuator/gateway");
+                assertThat(gatewayInfo.status()).isEqualTo(200);
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the management API answers as usual")
+                        .isLessThan(Duration.ofSeconds(2));
+                assertThat(admin.get("/actuator/health/readiness").status()).isEqualTo(200);
+            }
+            for (int i = 0; i < QUIET; i++) {
+                quiet.get(i).sendLine("still here " + i);
+                assertThat(quiet.get(i).readLine()).isEqualTo("still here " + i);
+            }
+            String prometheus = admin.get("/actuator/prometheus").body();
+            assertThat(prometheus).contains("gateway_connections_closed_total{listener=\"chat\",reason=\"rejected\"} " + refused.size() + ".0")
+                    .contains("gateway_inbound_sockets_max " + (OPEN_FILES - 256) + ".0");
+            assertThat(gateway.output()).doesNotContain("Too many open files").doesNotContain("could not accept")
+                    .contains("connection(s) as server full: the process is down to its reserved file descriptors");
+            flood.forEach(TcpTestClient::close);
+            TcpTestClient late = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> echoingClient(port),
+                    (client) -> client != null);
+            late.close();
+        }
+        finally {
+            quiet.forEach(TcpTestClient::close);
+            flood.forEach(TcpTestClient::close);
         }
     }
 

@@ -47,7 +47,12 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Starts it as {@code bash -c 'ulimit -n <limit>; exec java ...'}: a process with few file descriptors. */
     public static GatewayProcess startWithOpenFilesLimit(int limit, String... args) {
-        return start(Map.of(), List.of("bash", "-c", "ulimit -n " + limit + " && exec \"$@\"", "gateway"), args);
+        return startWithOpenFilesLimit(limit, Map.of(), args);
+    }
+
+    /** As {@link #startWithOpenFilesLimit(int, String...)}, with these environment variables. */
+    public static GatewayProcess startWithOpenFilesLimit(int limit, Map<String, String> environment, String... args) {
+        return start(environment, List.of("bash", "-c", "ulimit -n " + limit + " && exec \"$@\"", "gateway"), args);
     }
 
     private static GatewayProcess start(Map<String, String> environment, List<String> launcher, String... args) {
