@@ -213,6 +213,13 @@ class HelmChartTest {
         assertThat(devices.maxConnectionsPerSource()).isEqualTo(10);
         assertThat(devices.maxConnectRate()).isEqualTo(100);
         assertThat(properties.listeners().get(0).proxyProtocol()).as("a bare YAML off").isEqualTo(ProxyProtocol.OFF);
+        assertThat(properties.outbound().writeDeadline().toSeconds()).isEqualTo(5);
+        assertThat(properties.outbound().maxStall().toMillis()).isEqualTo(20);
+        assertThat(properties.inbound().budgetBytes()).isEqualTo(32L << 20);
+        assertThat(properties.inbound().frameTimeout().toSeconds()).isEqualTo(20);
+        assertThat(properties.inbound().reservedDescriptors()).isEqualTo(512);
+        assertThat(properties.flapping().maxTracked()).isEqualTo(50_000);
+        assertThat(properties.auth().jwt().requireExpiry()).isFalse();
     }
 
     /**
