@@ -45,12 +45,7 @@ class AcceptErrorsIT {
             int port = gateway.awaitListenerPort("chat");
             int http = gateway.awaitHttpPort();
             assertThat(gateway.output()).as("warned at start-up").contains("open-files limit of this process is " + OPEN_FILES);
-            for (int i = 0; i < QUIET; i++) {
-                TcpTestClient client = TcpTestClient.connect(port);
-                quiet.add(client);
-                client.sendLine("hello " + i);
-                assertThat(client.readLine()).isEqualTo("hello " + i);
-            }
+            quiet.addAll(echoingClients(port, QUIET));
 
             for (int i = 0; i < FLOOD; i++) {
                 flood.add(connectRaw(port)); // past the limit they wait in the kernel's backlog
@@ -107,12 +102,7 @@ class AcceptErrorsIT {
             int port = gateway.awaitListenerPort("chat");
             AdminClient admin = AdminClient.as(gateway.awaitHttpPort(), "admin", "test-secret");
             assertThat(gateway.output()).contains("new clients are refused as server full");
-            for (int i = 0; i < QUIET; i++) {
-                TcpTestClient client = TcpTestClient.connect(port);
-                quiet.add(client);
-                client.sendLine("hello " + i);
-                assertThat(client.readLine()).isEqualTo("hello " + i);
-            }
+            quiet.addAll(echoingClients(port, QUIET));
             for (int i = 0; i < FLOOD; i++) {
                 flood.add(TcpTestClient.connect(port));
             }
@@ -154,6 +144,18 @@ class AcceptErrorsIT {
             quiet.forEach(TcpTestClient::close);
             flood.forEach(TcpTestClient::close);
         }
+    }
+
+    /** {@code count} clients, each answered once: connections the gateway holds before the flood. */
+    private static List<TcpTestClient> echoingClients(int port, int count) {
+        List<TcpTestClient> clients = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            TcpTestClient client = TcpTestClient.connect(port);
+            clients.add(client);
+            client.sendLine("hello " + i);
+            assertThat(client.readLine()).isEqualTo("hello " + i);
+        }
+        return clients;
     }
 
     private static TcpTestClient echoingClient(int port) {
