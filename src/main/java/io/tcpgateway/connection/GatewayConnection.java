@@ -50,7 +50,9 @@ import org.springframework.messaging.Message;
  * timeout;</li>
  * <li>its read loop waits for the next frame at the top of the stack ({@link #run});</li>
  * <li>read failures become close reasons, framing errors get their error frame before the close, and
- * after a framing error the input is still read and discarded, so no reset destroys that frame.</li>
+ * after a framing error the input is still read and discarded, so no reset destroys that frame;</li>
+ * <li>the end of the client's input is not the end of the conversation: what it sent before gets its
+ * answers, then the connection closes ({@link Peer#inputEnded}).</li>
  * </ul>
  */
 public final class GatewayConnection extends TcpNetConnection implements PartialFrames {
@@ -83,6 +85,8 @@ public final class GatewayConnection extends TcpNetConnection implements Partial
     private @Nullable ReadBuffer readBuffer;
     private long bytesCounted;
     private boolean discardInput;
+    /** The client ended its input between frames (or in the middle of one, which is dropped). */
+    private boolean endOfInput;
     /** Bytes this connection's reader holds from the inbound budget; its reader thread alone changes it. */
     private int heldBytes;
     /** The reader while it waits for memory, so that a close wakes it. */
@@ -173,6 +177,9 @@ public final class GatewayConnection extends TcpNetConnection implements Partial
         finally {
             burst.flush();
             releaseMemory();
+        }
+        if (endOfInput) {
+            peer.inputEnded();
         }
         if (discardInput) {
             discardUntilClosed();
@@ -443,8 +450,11 @@ public final class GatewayConnection extends TcpNetConnection implements Partial
             peer.closeAfter(INVALID_FRAME, CloseReason.ERROR, peer.listener().errorLinger());
             return true;
         }
-        boolean endOfStream = cause instanceof SoftEndOfStreamException || cause instanceof EOFException;
-        peer.markClosed(endOfStream ? CloseReason.PEER : CloseReason.ofIoFailure(cause));
+        if (cause instanceof SoftEndOfStreamException || cause instanceof EOFException) {
+            endOfInput = true; // answered once the reader has started the writes of its last burst (run)
+            return true;
+        }
+        peer.markClosed(CloseReason.ofIoFailure(cause));
         return super.handleReadException(exception);
     }
 

@@ -47,6 +47,8 @@ public final class Peer {
     private volatile @Nullable CloseReason closeReason;
 
     private volatile boolean admitted;
+    /** The client ended its input: the reader has stopped, and the socket closes once the answers are out. */
+    private volatile boolean inputEnded;
     private volatile long lastReadAt;
     private volatile long lastWriteAt;
     private volatile long lastPingAt;
@@ -117,10 +119,31 @@ public final class Peer {
      * so a stuck peer never holds a close up for longer.
      */
     public void closeAfter(byte[] payload, CloseReason reason, Duration linger) {
-        if (!CLOSE_REASON.compareAndSet(this, null, reason)) {
-            return;
+        if (CLOSE_REASON.compareAndSet(this, null, reason)) {
+            closeOnceWritten(listener.codec().encode(payload), linger);
         }
-        outbound.offerLast(listener.codec().encode(payload));
+    }
+
+    /**
+     * The client ended its input (it half-closed, or closed): the end of its input is not the end of the
+     * conversation. What it sent before gets its answers (echoes, {@code PONG}, {@code OK}: already queued,
+     * in order), then the connection closes (reason {@code peer}), at the latest after the usual close
+     * deadline. Netty's {@code ALLOW_HALF_CLOSURE}, HAProxy and NATS answer what was read the same way. A
+     * connection already closing for a reason of the gateway's own keeps that reason and its goodbye.
+     */
+    void inputEnded() {
+        inputEnded = true;
+        if (CLOSE_REASON.compareAndSet(this, null, CloseReason.PEER)) {
+            closeOnceWritten(new byte[0], listener.errorLinger()); // an empty last frame: nothing more is said
+        }
+        else if (pendingBytes() == 0) {
+            connection.close();
+        }
+    }
+
+    /** Queues a last frame; the connection closes once it is written, or after {@code linger} whatever happens. */
+    private void closeOnceWritten(byte[] lastFrame, Duration linger) {
+        outbound.offerLast(lastFrame);
         TaskScheduler scheduler = listener.executors().scheduler();
         scheduler.schedule(connection::close, scheduler.getClock().instant().plus(linger));
     }
@@ -131,10 +154,11 @@ public final class Peer {
      * Closing at once would make the kernel answer a frame the client sent meanwhile (a PONG, say) with
      * a reset, and a reset makes the client's side throw away what it had not read yet: the goodbye.
      * A peer closed for silence has sent nothing for a whole timeout and is most likely gone: it is
-     * closed at once, so it leaves the registry within the heartbeat's bound.
+     * closed at once, so it leaves the registry within the heartbeat's bound; so is one whose client has
+     * ended its input already (nothing more can come that a reset would answer).
      */
     void goodbyeWritten() {
-        if (closeReason == CloseReason.HEARTBEAT_TIMEOUT) {
+        if (closeReason == CloseReason.HEARTBEAT_TIMEOUT || inputEnded) {
             connection.close();
         }
         else {
