@@ -210,7 +210,7 @@ public final class GatewayConnection extends TcpNetConnection implements Partial
     public void hold(int bytes) throws IOException {
         waitingForMemory = Thread.currentThread();
         try {
-            peer.listener().inboundBudget().hold(bytes, heldBytes, () -> peer.closeReason() != null || peer.isClosed());
+            peer.listener().inboundBudget().hold(bytes, heldBytes, peer::isClosing);
         }
         finally {
             waitingForMemory = null;

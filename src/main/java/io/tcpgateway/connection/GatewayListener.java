@@ -61,6 +61,8 @@ public final class GatewayListener {
     private final byte[] serverFullFrame;
     private volatile @Nullable Acceptor acceptor;
     private volatile @Nullable MessageChannel toOne;
+    /** Told of every peer that stops being open (the registry: counts, logs, history); null in unit tests. */
+    private volatile @Nullable ClosingPeers closing;
     private volatile boolean draining;
 
     public GatewayListener(ListenerProperties properties, OutboundProperties outbound, ConnectionExecutors executors,
@@ -175,7 +177,7 @@ public final class GatewayListener {
      */
     public boolean sendTo(Peer peer, byte[] payload) {
         MessageChannel channel = toOne;
-        if (channel == null || peer.closeReason() != null) {
+        if (channel == null || peer.isClosing()) {
             return false;
         }
         try {
@@ -312,7 +314,24 @@ public final class GatewayListener {
         return null;
     }
 
-    /** The peer closed: frees its slots; false when it was not live (never admitted, or released already). */
+    /** Called once by the registry that keeps this listener's closed history. */
+    void tellClosingTo(ClosingPeers closingPeers) {
+        this.closing = closingPeers;
+    }
+
+    /**
+     * A close was decided ({@link Peer#decideClose}): the peer leaves the open ones now (its slots are
+     * freed) and the registry counts, logs and remembers it, while its socket may still be writing.
+     */
+    void retire(Peer peer) {
+        boolean wasOpen = release(peer);
+        ClosingPeers told = closing;
+        if (told != null) {
+            told.closing(peer, wasOpen);
+        }
+    }
+
+    /** Frees the peer's slots; false when it was not open (never admitted, or released already). */
     boolean release(Peer peer) {
         if (peers.remove(peer.id(), peer)) {
             admitted.decrementAndGet();

@@ -81,8 +81,8 @@ final class OutboundQueue {
      * peer). With a {@code burst}, the writer is started when that reader's burst ends; without, now.
      */
     boolean offer(byte[] frame, @Nullable Burst burst) {
-        if (lastFrame != null || peer.isClosed()) {
-            return false;
+        if (lastFrame != null || peer.isClosing()) {
+            return false; // closing: only its goodbye (offerLast) is still written
         }
         if (addPending(frame.length) > maxPendingBytes) {
             addPending(-frame.length);
@@ -134,7 +134,7 @@ final class OutboundQueue {
 
     /** Over half its bound: a producer adding to it should pause (see {@link #awaitRoom}). */
     boolean isStalling() {
-        return pendingBytes > maxPendingBytes >>> 1 && !peer.isClosed();
+        return pendingBytes > maxPendingBytes >>> 1 && !peer.isClosing();
     }
 
     /**

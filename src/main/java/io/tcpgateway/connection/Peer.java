@@ -56,7 +56,9 @@ public final class Peer {
     private volatile long bytesIn;
     private volatile long framesOut;
     private volatile long bytesOut;
+    /** When it stopped being open (the close was decided), epoch millis; 0 while open. */
     private volatile long closedAt;
+    private volatile boolean socketClosed;
 
     Peer(long sequence, GatewayListener listener, GatewayConnection connection, String remoteAddress, int remotePort) {
         this.sequence = sequence;
@@ -110,8 +112,23 @@ public final class Peer {
 
     /** Closes the connection now, with no goodbye; the first reason given is the one reported. */
     public void close(CloseReason reason) {
-        CLOSE_REASON.compareAndSet(this, null, reason);
+        decideClose(reason);
         connection.close();
+    }
+
+    /**
+     * The one moment a connection stops being open (CONTRACT section 6): the first reason given wins, and
+     * the peer leaves its listener's open peers, the gauge and every count of open connections at once, and
+     * is logged and remembered as closed, even while its goodbye or its last answers are still being written.
+     * False when a reason was given before.
+     */
+    private boolean decideClose(CloseReason reason) {
+        if (!CLOSE_REASON.compareAndSet(this, null, reason)) {
+            return false;
+        }
+        closedAt = System.currentTimeMillis();
+        listener.retire(this);
+        return true;
     }
 
     /**
@@ -119,7 +136,7 @@ public final class Peer {
      * so a stuck peer never holds a close up for longer.
      */
     public void closeAfter(byte[] payload, CloseReason reason, Duration linger) {
-        if (CLOSE_REASON.compareAndSet(this, null, reason)) {
+        if (decideClose(reason)) {
             closeOnceWritten(listener.codec().encode(payload), linger);
         }
     }
@@ -133,7 +150,7 @@ public final class Peer {
      */
     void inputEnded() {
         inputEnded = true;
-        if (CLOSE_REASON.compareAndSet(this, null, CloseReason.PEER)) {
+        if (decideClose(CloseReason.PEER)) {
             closeOnceWritten(new byte[0], listener.errorLinger()); // an empty last frame: nothing more is said
         }
         else if (pendingBytes() == 0) {
@@ -172,10 +189,8 @@ public final class Peer {
 
     /** Called by the connection when its socket has closed for whatever cause. */
     void markClosed(CloseReason fallback) {
-        CLOSE_REASON.compareAndSet(this, null, fallback);
-        if (closedAt == 0) {
-            closedAt = System.currentTimeMillis();
-        }
+        decideClose(fallback);
+        socketClosed = true;
         outbound.discard();
     }
 
@@ -223,12 +238,20 @@ public final class Peer {
 
     /** Whether frames read from it are delivered: admitted under max-connections and not closing. */
     public boolean acceptsInput() {
-        return admitted && closeReason == null;
+        return admitted && !isClosing();
     }
 
-    /** Closed, or being closed: {@code closedAt} is stamped before the socket is closed. */
+    /**
+     * Closing: a reason has been given (by the gateway, or by the client ending its input). The peer is no
+     * longer open for anyone who asks, though its socket may still be writing a goodbye or last answers.
+     */
+    public boolean isClosing() {
+        return closeReason != null;
+    }
+
+    /** Its socket is closed. */
     public boolean isClosed() {
-        return closedAt != 0;
+        return socketClosed;
     }
 
     GatewayConnection connection() {

@@ -20,14 +20,15 @@ import org.springframework.integration.ip.tcp.connection.TcpConnectionOpenEvent;
 import org.springframework.stereotype.Component;
 
 /**
- * The live peers of every listener, fed by Spring Integration's connection open and close events:
- * it admits each new peer into its listener (which keeps its live peers, the one place they are
- * held) and releases it on close. The heartbeat, the drain and the admin API read peers through it.
+ * The live peers of every listener, fed by Spring Integration's connection open events: it admits
+ * each new peer into its listener (which keeps its open peers, the one place they are held); a peer
+ * leaves its listener the moment its close is decided ({@link ClosingPeers}), and the close event of its
+ * socket only makes sure a close that nobody decided (a failed socket) is one. The heartbeat, the drain and the admin API read peers through it.
  * Logs one line per connection opened and one per connection closed, with its reason, and keeps
  * the history of closed connections.
  */
 @Component
-public class PeerRegistry implements ApplicationListener<TcpConnectionEvent> {
+public class PeerRegistry implements ApplicationListener<TcpConnectionEvent>, ClosingPeers {
 
     private static final Logger log = LoggerFactory.getLogger(PeerRegistry.class);
 
@@ -51,7 +52,7 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent> {
                 opened(connection.peer());
             }
             else if (event instanceof TcpConnectionCloseEvent) {
-                closed(connection.peer());
+                connection.peer().markClosed(CloseReason.ERROR); // a reason was given before, unless the socket just failed
             }
         }
     }
@@ -59,6 +60,7 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent> {
     /** Called once per listener, before it accepts its first connection. */
     public void register(GatewayListener listener) {
         listeners.add(listener);
+        listener.tellClosingTo(this);
     }
 
     private void opened(Peer peer) {
@@ -79,26 +81,30 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent> {
             TaskScheduler scheduler = listener.executors().scheduler();
             scheduler.schedule(() -> authenticationDue(peer), scheduler.getClock().instant().plus(listener.authTimeout()));
         }
-        if (peer.isClosed()) { // closed while being admitted: its close event may have come first
-            closed(peer);
+        if (peer.isClosing()) { // its close was decided while it was being admitted: it leaves again
+            listener.retire(peer);
         }
     }
 
     /** {@code gateway.auth.timeout} after it opened: a peer still without {@code OK} is closed. */
     private static void authenticationDue(Peer peer) {
-        if (peer.awaitsAuthentication() && !peer.isClosed()) {
+        if (peer.awaitsAuthentication() && !peer.isClosing()) {
             peer.listener().authenticationFailed(peer, CloseReason.AUTH_TIMEOUT,
                     "no AUTH frame within " + peer.listener().authTimeout().toMillis() + " ms", false);
         }
     }
 
-    private void closed(Peer peer) {
-        peer.markClosed(CloseReason.ERROR);
-        CloseReason reason = Objects.requireNonNullElse(peer.closeReason(), CloseReason.ERROR); // set just above
-        boolean wasLive = peer.listener().release(peer);
-        if (wasLive || reason.refusedAtAdmission()) {
+    /**
+     * A peer stopped being open: counted under its reason, logged and remembered, once. Refusals at
+     * admission are counted too (they were counted as opened); quiet ones (bans) are neither logged nor
+     * remembered.
+     */
+    @Override
+    public void closing(Peer peer, boolean wasOpen) {
+        CloseReason reason = Objects.requireNonNullElse(peer.closeReason(), CloseReason.ERROR);
+        if (wasOpen || reason.refusedAtAdmission()) {
             peer.listener().stats().connectionClosed(reason);
-            if (wasLive || !reason.isQuiet()) {
+            if (wasOpen || !reason.isQuiet()) {
                 remember(peer);
                 logLine("Connection closed", peer, true);
             }

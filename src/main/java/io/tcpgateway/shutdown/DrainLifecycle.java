@@ -3,6 +3,7 @@ package io.tcpgateway.shutdown;
 import io.tcpgateway.config.GatewayProperties;
 import io.tcpgateway.config.ShutdownProperties;
 import io.tcpgateway.connection.CloseReason;
+import io.tcpgateway.connection.DescriptorReserve;
 import io.tcpgateway.connection.GatewayListener;
 import io.tcpgateway.connection.Peer;
 import io.tcpgateway.connection.PeerRegistry;
@@ -42,13 +43,15 @@ public class DrainLifecycle implements SmartLifecycle {
     private final ApplicationEventPublisher events;
     private final ListenerRegistrar listeners;
     private final PeerRegistry registry;
+    private final DescriptorReserve descriptors;
     private final byte[] message;
     private final ShutdownProperties shutdown;
     private volatile boolean running;
     private volatile boolean draining;
 
     public DrainLifecycle(ApplicationEventPublisher events, ListenerRegistrar listeners, PeerRegistry registry,
-            GatewayProperties properties) {
+            DescriptorReserve descriptors, GatewayProperties properties) {
+        this.descriptors = descriptors;
         this.shutdown = properties.shutdown();
         this.events = events;
         this.listeners = listeners;
@@ -109,8 +112,12 @@ public class DrainLifecycle implements SmartLifecycle {
         }
     }
 
+    /**
+     * Until every client socket is closed: a peer leaves the open ones the moment its goodbye is queued,
+     * but its socket stays until the goodbye is written (or the deadline).
+     */
     private void awaitDrained(long deadline) {
-        while (registry.size() > 0 && System.nanoTime() < deadline) {
+        while ((registry.size() > 0 || descriptors.openSockets() > 0) && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
     }

@@ -183,6 +183,30 @@ class AdminApiIT {
         assertThat(admin.get("/actuator/connections/" + id).json().at("/reason").asString()).isEqualTo("kicked");
     }
 
+    /**
+     * CONTRACT section 6 (issue 21): a connection the gateway has decided to close is gone from the open
+     * list, the gauge and the counts at once, and in the closed history, even while its goodbye lingers
+     * (its client has not read it nor closed its end); every call on it gets the same answer.
+     */
+    @Test
+    void aKickedConnectionLeavesTheOpenListAtOnceWhileItsGoodbyeLingers() {
+        TcpTestClient lingering = connect("chat"); // reads nothing, closes nothing
+        String id = idOf(lingering);
+        int openBefore = admin.get("/actuator/gateway").json().at("/connections").asInt();
+        assertThat(admin.delete("/actuator/connections/" + id).status()).isEqualTo(204);
+        assertThat(admin.get("/actuator/connections").json().at("/connections").findValuesAsString("id")).doesNotContain(id);
+        assertThat(admin.get("/actuator/gateway").json().at("/connections").asInt()).isEqualTo(openBefore - 1);
+        assertThat(admin.get("/actuator/prometheus").body()).contains("gateway_connections_active{listener=\"chat\"} "
+                + (openBefore - 1) + ".0");
+        assertThat(admin.get("/actuator/connections?state=closed").json().at("/connections/0/id").asString()).isEqualTo(id);
+        for (Response call : List.of(admin.delete("/actuator/connections/" + id),
+                admin.post("/actuator/connections/" + id, "{\"message\":\"late\"}"))) {
+            assertThat(call.status()).isEqualTo(404);
+            assertThat(call.json().at("/detail").asString()).contains("'" + id + "' is closed (kicked, at ");
+        }
+        assertThat(lingering.readLine()).as("the goodbye is still there to read").isEqualTo("ERROR kicked");
+    }
+
     @Test
     void postSendsOneFrameToThatConnection() {
         TcpTestClient target = connect("chat");
