@@ -119,12 +119,45 @@ class ProcessLifecycleIT {
         }
     }
 
+    /**
+     * CONTRACT section 8 and issue 21: a typo stops start-up in the gateway's own report, with the nearest
+     * known property, and nothing else: no bean-creation error, no binder dump.
+     */
     @Test
-    void anUnknownKeyExitsNonZeroNamingIt() {
+    void anUnknownKeyExitsNonZeroNamingItAndTheNearestKnownOne() {
         try (GatewayProcess gateway = GatewayProcess.start("--gateway.listeners[0].port=0",
                 "--gateway.heartbeat.intervall=5s")) {
             assertThat(gateway.awaitExit(Duration.ofSeconds(60))).isNotZero();
-            assertThat(gateway.output()).contains("gateway.heartbeat.intervall");
+            assertThat(gateway.output()).contains("Invalid gateway configuration").contains("Property: gateway.heartbeat.intervall")
+                    .contains("Value: \"5s\"").contains("did you mean gateway.heartbeat.interval?")
+                    .doesNotContain("Error creating bean").doesNotContain("Binding to target").doesNotContain("Tomcat initialized");
+        }
+    }
+
+    /** Issue 21: environment variables with typos used to start silently. */
+    @Test
+    void aMistypedEnvironmentVariableExitsNonZeroNamingIt() {
+        for (Map.Entry<String, String> typo : Map.of("GATEWAY_HEARTBEAT_INTERVALL", "GATEWAY_HEARTBEAT_INTERVAL (gateway.heartbeat.interval)",
+                "GATEWAY_LISTENERS_0_MAX_CONECTIONS", "GATEWAY_LISTENERS_0_MAXCONNECTIONS (gateway.listeners[0].max-connections)")
+                .entrySet()) {
+            try (GatewayProcess gateway = GatewayProcess.start(Map.of(typo.getKey(), "5"), "--gateway.listeners[0].port=0")) {
+                assertThat(gateway.awaitExit(Duration.ofSeconds(60))).as(typo.getKey()).isNotZero();
+                assertThat(gateway.output()).contains("Property: " + typo.getKey()).contains("did you mean " + typo.getValue())
+                        .doesNotContain("Error creating bean");
+            }
+        }
+    }
+
+    /** What Kubernetes service links and Docker links inject for a Service called gateway is not configuration. */
+    @Test
+    void serviceLinkVariablesAndEveryRelaxedSpellingStart() {
+        Map<String, String> environment = Map.of("GATEWAY_SERVICE_HOST", "10.96.0.12", "GATEWAY_SERVICE_PORT", "9000",
+                "GATEWAY_PORT", "tcp://10.96.0.12:9000", "GATEWAY_PORT_9000_TCP_ADDR", "10.96.0.12",
+                "GATEWAY_HEARTBEAT_INTERVAL", "20s", "GATEWAY_LISTENERS_0_MAX_CONNECTIONS", "50",
+                "GATEWAY_LISTENERS_0_MAXCONNECTIONS", "50", "GATEWAY_AUTH_TOKENS_DEVICEA", TestCertificates.sha256Hex("x"));
+        try (GatewayProcess gateway = GatewayProcess.start(environment, "--gateway.listeners[0].port=0",
+                "--gateway.listeners[0].maxFrameBytes=1024", "--gateway.outbound.max_stall=20ms")) {
+            assertThat(gateway.awaitListenerPort("chat")).isPositive();
         }
     }
 
