@@ -1,18 +1,9 @@
 package io.tcpgateway.connection;
 
-import io.tcpgateway.auth.CertificatePrincipal;
-import io.tcpgateway.auth.PrincipalRules;
-import io.tcpgateway.config.Auth;
-import io.tcpgateway.config.ProxyProtocol;
 import io.tcpgateway.framing.FrameTimeoutException;
 import io.tcpgateway.framing.FrameTooLargeException;
 import io.tcpgateway.framing.InvalidFrameException;
-import io.tcpgateway.framing.PartialFrames;
 import io.tcpgateway.framing.ReadBuffer;
-import io.tcpgateway.logging.LogText;
-import io.tcpgateway.proxy.InvalidProxyHeaderException;
-import io.tcpgateway.proxy.ProxyHeader;
-import io.tcpgateway.proxy.ProxyHeaderReader;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -20,15 +11,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
-import javax.net.ssl.SSLSocket;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +31,10 @@ import org.springframework.messaging.Message;
  * socket, so no flow thread ever blocks on a slow peer;</li>
  * <li>reads go through a {@link ReadBuffer}, which holds 64 bytes while the peer is quiet;</li>
  * <li>what it holds beyond a small allowance while frames arrive in pieces comes from the gateway's
- * {@link InboundBudget} ({@link PartialFrames}), and a frame begun must go on arriving within the frame
- * timeout;</li>
+ * {@link InboundBudget} ({@link PartialFrameAccount}), and a frame begun must go on arriving within the
+ * frame timeout;</li>
+ * <li>what runs before the conversation (PROXY header, TLS layer, client certificate) is the
+ * {@link ConnectionPreamble}'s;</li>
  * <li>its read loop waits for the next frame at the top of the stack ({@link #run});</li>
  * <li>read failures become close reasons, framing errors get their error frame before the close, and
  * after a framing error the input is still read and discarded, so no reset destroys that frame;</li>
@@ -55,24 +42,13 @@ import org.springframework.messaging.Message;
  * answers, then the connection closes ({@link Peer#inputEnded}).</li>
  * </ul>
  */
-public final class GatewayConnection extends TcpNetConnection implements PartialFrames {
+public final class GatewayConnection extends TcpNetConnection {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayConnection.class);
 
     private static final byte[] INVALID_FRAME = "ERROR invalid frame".getBytes(StandardCharsets.US_ASCII);
 
     private static final byte[] NOTHING = new byte[0];
-
-    private static final VarHandle SOCKET_COUNTED;
-
-    static {
-        try {
-            SOCKET_COUNTED = MethodHandles.lookup().findVarHandle(GatewayConnection.class, "socketCounted", boolean.class);
-        }
-        catch (ReflectiveOperationException ex) {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
 
     /** The socket this connection reads and writes: the accepted one, or TLS over it. */
     private volatile Socket socket;
@@ -87,12 +63,8 @@ public final class GatewayConnection extends TcpNetConnection implements Partial
     private boolean discardInput;
     /** The client ended its input between frames (or in the middle of one, which is dropped). */
     private boolean endOfInput;
-    /** Bytes this connection's reader holds from the inbound budget; its reader thread alone changes it. */
-    private int heldBytes;
-    /** The reader while it waits for memory, so that a close wakes it. */
-    private volatile @Nullable Thread waitingForMemory;
-    /** Set by the first close: the socket leaves the {@link DescriptorReserve}'s count once. */
-    private volatile boolean socketCounted = true;
+    /** What the reader holds from the inbound budget; made with the read buffer. */
+    private @Nullable PartialFrameAccount memory;
 
     /**
      * @param afterProxyHeader for a listener with a PROXY header: the layer (TLS or none) to put over the
@@ -106,7 +78,6 @@ public final class GatewayConnection extends TcpNetConnection implements Partial
         this.peer = new Peer(ConnectionIds.nextSequence(), listener, this, getHostAddress(), // SI's string, not a copy
                 socket.getPort());
         this.burst = new Burst(peer);
-        listener.descriptors().socketOpened();
         setNoReadErrorOnClose(true); // the registry logs every close with its reason; no stack traces per peer
     }
 
@@ -123,7 +94,9 @@ public final class GatewayConnection extends TcpNetConnection implements Partial
                 in = new SequenceInputStream(new ByteArrayInputStream(replay), in);
                 replay = NOTHING;
             }
-            buffer = new ReadBuffer(in, burst, this);
+            PartialFrameAccount account = new PartialFrameAccount(peer, socket);
+            buffer = new ReadBuffer(in, burst, account);
+            memory = account;
             readBuffer = buffer;
         }
         return buffer;
@@ -155,16 +128,13 @@ public final class GatewayConnection extends TcpNetConnection implements Partial
      */
     @Override
     public void run() {
-        SocketLayer layer = afterProxyHeader;
-        if (layer != null) {
-            afterProxyHeader = null;
-            if (!takeProxyHeader(layer)) {
-                return;
-            }
+        ConnectionPreamble.Conversation conversation = ConnectionPreamble.run(socket, peer, afterProxyHeader);
+        afterProxyHeader = null;
+        if (conversation == null) {
+            return; // closed by the preamble, with its reason
         }
-        if (peer.listener().properties().auth() == Auth.CLIENT_CERT && !authenticateClientCertificate()) {
-            return;
-        }
+        socket = conversation.socket();
+        replay = conversation.firstBytes();
         publishConnectionOpenEvent();
         InboundPacer pacer = InboundPacer.of(peer.listener());
         try {
@@ -176,160 +146,18 @@ public final class GatewayConnection extends TcpNetConnection implements Partial
         }
         finally {
             burst.flush();
-            releaseMemory();
+            ReadBuffer buffer = readBuffer;
+            PartialFrameAccount account = memory;
+            if (buffer != null && account != null) {
+                buffer.release();
+                account.releaseAll();
+            }
         }
         if (endOfInput) {
             peer.inputEnded();
         }
         if (discardInput) {
             discardUntilClosed();
-        }
-    }
-
-    /** The reader is done: what it held from the inbound budget goes back (codecs give back their frames'). */
-    private void releaseMemory() {
-        ReadBuffer buffer = readBuffer;
-        if (buffer != null) {
-            buffer.release();
-        }
-        if (heldBytes > 0) {
-            release(heldBytes);
-        }
-    }
-
-    @Override
-    public boolean tryHold(int bytes) {
-        if (peer.listener().inboundBudget().tryHold(bytes)) {
-            heldBytes += bytes;
-            return true;
-        }
-        return false;
-    }
-
-    @Override
-    public void hold(int bytes) throws IOException {
-        waitingForMemory = Thread.currentThread();
-        try {
-            peer.listener().inboundBudget().hold(bytes, heldBytes, peer::isClosing);
-        }
-        finally {
-            waitingForMemory = null;
-        }
-        heldBytes += bytes;
-    }
-
-    @Override
-    public void release(int bytes) {
-        heldBytes -= bytes;
-        peer.listener().inboundBudget().release(bytes);
-    }
-
-    /** The rest of a frame must come within the frame timeout: the socket's reads are bounded by it meanwhile. */
-    @Override
-    public void awaitingRestOfFrame(boolean awaiting) throws IOException {
-        socket.setSoTimeout(awaiting ? (int) Math.max(1, peer.listener().inboundBudget().frameTimeoutNanos() / 1_000_000) : 0);
-    }
-
-    /**
-     * Reads the PROXY header before anything else (TLS included) and takes the client it names as the
-     * peer's address; then puts the listener's layer over the socket. Nothing is written to the
-     * connection before this has succeeded. False when the connection was closed instead: the header
-     * was invalid, truncated, too slow, missing where required, or came from an untrusted address
-     * (reason {@code proxy-header-invalid}), or the client left before sending anything.
-     */
-    private boolean takeProxyHeader(SocketLayer layer) {
-        GatewayListener listener = peer.listener();
-        boolean required = listener.proxyProtocol() == ProxyProtocol.REQUIRED;
-        DeadlineInputStream in = null;
-        try {
-            in = new DeadlineInputStream(socket, listener.properties().proxyHeaderTimeout());
-            ProxyHeader header = readProxyHeader(in, required);
-            byte[] firstBytes = NOTHING;
-            switch (header) {
-                case ProxyHeader.Client client -> {
-                    trusted(listener);
-                    peer.relayedFor(client.address());
-                }
-                case ProxyHeader.Local local -> trusted(listener);
-                case ProxyHeader.Absent absent -> {
-                    if (required) {
-                        throw new InvalidProxyHeaderException("no PROXY header");
-                    }
-                    firstBytes = absent.firstBytes();
-                }
-            }
-            in.done();
-            if (layer.isTls()) {
-                socket = layer.over(socket, firstBytes);
-            }
-            else {
-                replay = firstBytes;
-            }
-            return true;
-        }
-        catch (EOFException left) {
-            // Gone before a header could be read; in optional mode one that sent nothing just left.
-            peer.close((required || (in != null && in.bytesRead() > 0)) ? CloseReason.PROXY_HEADER_INVALID : CloseReason.PEER);
-            return false;
-        }
-        catch (IOException | RuntimeException invalid) {
-            log.debug("PROXY header refused from {}: {}", peer.remoteAddress(), LogText.escape(String.valueOf(invalid.getMessage())));
-            peer.close(CloseReason.PROXY_HEADER_INVALID);
-            return false;
-        }
-    }
-
-    /**
-     * {@code auth: client-cert}: the TLS handshake runs here, within {@code gateway.auth.timeout}, before
-     * the connection becomes a peer; the principal is the CN of the certificate it presented. A handshake
-     * without a certificate the bundle trusts (or too slow) closes the connection: reason
-     * {@code auth-failed} (or {@code auth-timeout}), counted and logged, no goodbye (there is no TLS to
-     * carry one).
-     */
-    private boolean authenticateClientCertificate() {
-        GatewayListener listener = peer.listener();
-        try {
-            SSLSocket tls = (SSLSocket) socket;
-            int before = tls.getSoTimeout();
-            tls.setSoTimeout((int) Math.max(1, listener.authTimeout().toMillis()));
-            tls.startHandshake();
-            tls.setSoTimeout(before);
-            String principal = CertificatePrincipal.of((X509Certificate) tls.getSession().getPeerCertificates()[0]);
-            String problem = PrincipalRules.problemWith(principal);
-            if (problem != null) {
-                listener.authenticationFailed(peer, CloseReason.AUTH_FAILED, "client certificate with " + problem, true);
-                return false;
-            }
-            peer.authenticatedAs(principal);
-            return true;
-        }
-        catch (SocketTimeoutException slow) {
-            listener.authenticationFailed(peer, CloseReason.AUTH_TIMEOUT, "no TLS handshake within the auth timeout", true);
-        }
-        catch (IOException | RuntimeException refused) {
-            listener.authenticationFailed(peer, CloseReason.AUTH_FAILED, "TLS handshake without a trusted client "
-                    + "certificate: " + refused.getMessage(), true);
-        }
-        return false;
-    }
-
-    /** A timeout with nothing read means no header in optional mode; anything else is what the reader says. */
-    private static ProxyHeader readProxyHeader(DeadlineInputStream in, boolean required) throws IOException {
-        try {
-            return ProxyHeaderReader.read(in);
-        }
-        catch (SocketTimeoutException slow) {
-            if (required || in.bytesRead() > 0) {
-                throw new InvalidProxyHeaderException("no complete PROXY header within the proxy-header-timeout");
-            }
-            return new ProxyHeader.Absent(NOTHING);
-        }
-    }
-
-    private void trusted(GatewayListener listener) throws InvalidProxyHeaderException {
-        if (!listener.trustsProxy(socket.getInetAddress())) {
-            throw new InvalidProxyHeaderException("a PROXY header from " + socket.getInetAddress().getHostAddress()
-                    + ", which is not in trusted-proxies");
         }
     }
 
@@ -462,12 +290,9 @@ public final class GatewayConnection extends TcpNetConnection implements Partial
     public void close() {
         peer.markClosed(CloseReason.ERROR);
         super.close();
-        if (socketCounted && SOCKET_COUNTED.compareAndSet(this, true, false)) {
-            peer.listener().descriptors().socketClosed();
-        }
-        Thread waiting = waitingForMemory;
-        if (waiting != null) {
-            LockSupport.unpark(waiting); // it sees the close and gives up its wait
+        PartialFrameAccount account = memory;
+        if (account != null) {
+            account.closed(); // a reader waiting for memory sees the close and gives up its wait
         }
     }
 }

@@ -21,10 +21,12 @@ public final class Peer {
     public static final String HEADER = "gateway_peer";
 
     private static final VarHandle CLOSE_REASON;
+    private static final VarHandle SOCKET_CLOSED;
 
     static {
         try {
             CLOSE_REASON = MethodHandles.lookup().findVarHandle(Peer.class, "closeReason", CloseReason.class);
+            SOCKET_CLOSED = MethodHandles.lookup().findVarHandle(Peer.class, "socketClosed", boolean.class);
         }
         catch (ReflectiveOperationException ex) {
             throw new ExceptionInInitializerError(ex);
@@ -71,6 +73,7 @@ public final class Peer {
         this.lastReadAt = connectedAt;
         this.lastWriteAt = connectedAt;
         this.outbound = new OutboundQueue(this, listener.maxPendingBytes(), listener.executors().writers());
+        listener.descriptors().socketOpened();
     }
 
     /** Queues an already encoded frame (shared by every receiver of a broadcast); never blocks. */
@@ -187,10 +190,12 @@ public final class Peer {
         close(CloseReason.ofIoFailure(failure));
     }
 
-    /** Called by the connection when its socket has closed for whatever cause. */
+    /** Called by the connection when its socket has closed for whatever cause (maybe more than once). */
     void markClosed(CloseReason fallback) {
         decideClose(fallback);
-        socketClosed = true;
+        if (!socketClosed && SOCKET_CLOSED.compareAndSet(this, false, true)) {
+            listener.descriptors().socketClosed(); // the socket leaves the descriptor reserve's count once
+        }
         outbound.discard();
     }
 
