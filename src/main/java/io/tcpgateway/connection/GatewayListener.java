@@ -11,11 +11,7 @@ import io.tcpgateway.logging.LogText;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,10 +40,7 @@ public final class GatewayListener {
     private final long maxStallNanos;
     private final ConnectionExecutors executors;
     private final String connectionIdSuffix;
-    private final Map<String, Peer> peers = new ConcurrentHashMap<>();
-    private final AtomicInteger admitted = new AtomicInteger();
-    /** Admitted connections per client address; used only with {@code max-connections-per-source}. */
-    private final Map<String, Integer> openPerSource = new ConcurrentHashMap<>();
+    private final OpenPeers peers;
     private final ListenerStats stats = new ListenerStats();
     /** Who may send a PROXY header; null: anyone. */
     private final @Nullable InetAddressMatcher trustedProxies;
@@ -55,10 +48,9 @@ public final class GatewayListener {
     private final InboundBudget inboundBudget;
     private final DescriptorReserve descriptors;
     private final boolean requiresToken;
+    private final boolean includeSender;
     private final Duration authTimeout;
-    /** {@code ERROR banned} and {@code ERROR server full} in this listener's framing, made once for refusals at accept. */
-    private final byte[] bannedFrame;
-    private final byte[] serverFullFrame;
+    private final AcceptGate acceptGate;
     private volatile @Nullable Acceptor acceptor;
     private volatile @Nullable MessageChannel toOne;
     /** Told of every peer that stops being open (the registry: counts, logs, history); null in unit tests. */
@@ -73,11 +65,12 @@ public final class GatewayListener {
         this.descriptors = descriptors;
         this.bans = bans;
         this.requiresToken = properties.auth() == Auth.TOKEN;
+        this.peers = new OpenPeers(properties, requiresToken);
+        this.includeSender = properties.includeSender();
         this.authTimeout = authTimeout;
         this.connectionIdSuffix = connectionIdSuffix;
         this.codec = FrameCodec.of(properties.framing(), properties.maxFrameBytes());
-        this.bannedFrame = codec.encode(Objects.requireNonNull(CloseReason.BANNED.goodbye()));
-        this.serverFullFrame = codec.encode(Objects.requireNonNull(CloseReason.REJECTED.goodbye()));
+        this.acceptGate = new AcceptGate(properties, codec, descriptors, bans);
         this.maxPendingBytes = outbound.maxPendingBytes().toBytes();
         this.maxStallNanos = outbound.maxStall().toNanos();
         this.executors = executors;
@@ -95,31 +88,9 @@ public final class GatewayListener {
         return trustedProxies == null || trustedProxies.matches(address);
     }
 
-    /**
-     * Why a socket just accepted from {@code address} is refused before it becomes a connection, or null:
-     * {@code rejected} while the process is down to its reserved file descriptors (section 4), {@code banned}
-     * for a banned address (section 12; behind PROXY protocol the client's address is known only later, so
-     * its ban is checked at admission).
-     */
-    public @Nullable CloseReason refusesAtAccept(InetAddress address) {
-        if (descriptors.isExhausted()) {
-            return CloseReason.REJECTED;
-        }
-        if (properties.proxyProtocol() == ProxyProtocol.OFF && bans.refuses(address)) {
-            return CloseReason.BANNED;
-        }
-        return null;
-    }
-
-    /**
-     * The goodbye a socket refused at accept is sent, or null: none on TLS (it would take a handshake) and
-     * none before a PROXY header (nothing is written to such a connection before its header is read).
-     */
-    public byte @Nullable [] refusalAtAccept(CloseReason reason) {
-        if (properties.tls() || properties.proxyProtocol() != ProxyProtocol.OFF) {
-            return null;
-        }
-        return (reason == CloseReason.BANNED ? bannedFrame : serverFullFrame).clone();
+    /** What the accept loop asks of each socket before it becomes a connection. */
+    public AcceptGate acceptGate() {
+        return acceptGate;
     }
 
     DescriptorReserve descriptors() {
@@ -202,13 +173,15 @@ public final class GatewayListener {
      * that come from elsewhere (another pod, an operator); returns how many peers it was queued to.
      */
     public int deliverToAll(byte[] wireFrame) {
-        int delivered = 0;
-        for (Peer peer : peers.values()) {
-            if (!requiresToken || !peer.awaitsAuthentication()) {
-                delivered += peer.send(wireFrame) ? 1 : 0;
-            }
-        }
-        return delivered;
+        return peers.sendToAll(wireFrame, null, true);
+    }
+
+    /**
+     * Broadcast mode: queues a frame {@code sender} sent (encoded once) to every other open peer, and to the
+     * sender too with {@code include-sender}; the writers start when the sender's read burst ends.
+     */
+    public void broadcastFrom(Peer sender, byte[] wireFrame) {
+        peers.sendToAll(wireFrame, sender, includeSender);
     }
 
     public ListenerProperties properties() {
@@ -272,7 +245,7 @@ public final class GatewayListener {
 
     /** The live, admitted peers; a view, cheap to iterate on every broadcast. */
     public Collection<Peer> peers() {
-        return Collections.unmodifiableCollection(peers.values());
+        return peers.view();
     }
 
     /** One live peer of this listener by id, or null. */
@@ -285,9 +258,7 @@ public final class GatewayListener {
     }
 
     /**
-     * Takes one of its address's {@code max-connections-per-source} slots and one of the listener's
-     * {@code max-connections} slots, and makes the peer live; the reason it is refused otherwise
-     * ({@code source-limit} is checked first, so one busy address is told so rather than "server full").
+     * Makes the peer open under the listener's limits ({@link OpenPeers#admit}), or says why it is refused.
      * Behind a PROXY header the client address is known only now, so its ban is checked here, first.
      */
     @Nullable CloseReason admit(Peer peer) {
@@ -297,21 +268,7 @@ public final class GatewayListener {
                 return CloseReason.BANNED;
             }
         }
-        if (!takeSourceSlot(peer.remoteAddress())) {
-            return CloseReason.SOURCE_LIMIT;
-        }
-        int current;
-        do {
-            current = admitted.get();
-            if (current >= properties.maxConnections()) {
-                releaseSourceSlot(peer.remoteAddress());
-                return CloseReason.REJECTED;
-            }
-        }
-        while (!admitted.compareAndSet(current, current + 1));
-        peer.admit();
-        peers.put(peer.id(), peer);
-        return null;
+        return peers.admit(peer);
     }
 
     /** Called once by the registry that keeps this listener's closed history. */
@@ -333,39 +290,11 @@ public final class GatewayListener {
 
     /** Frees the peer's slots; false when it was not open (never admitted, or released already). */
     boolean release(Peer peer) {
-        if (peers.remove(peer.id(), peer)) {
-            admitted.decrementAndGet();
-            releaseSourceSlot(peer.remoteAddress());
-            return true;
-        }
-        return false;
-    }
-
-    private boolean takeSourceSlot(String address) {
-        int limit = properties.maxConnectionsPerSource();
-        if (limit == 0) {
-            return true;
-        }
-        boolean[] taken = new boolean[1];
-        openPerSource.compute(address, (key, open) -> {
-            int now = (open == null) ? 0 : open;
-            if (now >= limit) {
-                return open; // unchanged
-            }
-            taken[0] = true;
-            return now + 1;
-        });
-        return taken[0];
-    }
-
-    private void releaseSourceSlot(String address) {
-        if (properties.maxConnectionsPerSource() > 0) {
-            openPerSource.computeIfPresent(address, (key, open) -> (open <= 1) ? null : open - 1);
-        }
+        return peers.release(peer);
     }
 
     /** Open connections of one client address, while {@code max-connections-per-source} applies. */
     int openFrom(String address) {
-        return openPerSource.getOrDefault(address, 0);
+        return peers.openFrom(address);
     }
 }

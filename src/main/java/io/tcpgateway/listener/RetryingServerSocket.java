@@ -60,7 +60,7 @@ final class RetryingServerSocket extends ServerSocket {
         while (true) {
             pacer.awaitTurn();
             Socket socket = acceptRetrying();
-            CloseReason refused = listener.refusesAtAccept(socket.getInetAddress());
+            CloseReason refused = listener.acceptGate().refuses(socket.getInetAddress());
             if (refused == null) {
                 return socket;
             }
@@ -91,7 +91,7 @@ final class RetryingServerSocket extends ServerSocket {
                 refusedForDescriptors = 0;
             }
         }
-        byte[] goodbye = listener.refusalAtAccept(reason);
+        byte[] goodbye = listener.acceptGate().goodbye(reason);
         try (socket) {
             if (goodbye != null) {
                 socket.getOutputStream().write(goodbye);
