@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * Why a connection was closed. The only place a reason is named: logs, the metrics tag
  * {@code reason} and the admin API all read {@link #tag()}. A reason the gateway decides on also
  * names the one frame the client is sent first ({@link #goodbye()}), so client developers can tell
- * a kick from a heartbeat timeout.
+ * a kick from a heartbeat timeout; {@link ClosePolicy} decides when it is said and what follows.
  */
 public enum CloseReason {
     /** The peer closed its end (or reset it). */
@@ -70,15 +70,6 @@ public enum CloseReason {
     public boolean refusedAtAdmission() {
         return this == REJECTED || this == SOURCE_LIMIT || this == PROXY_HEADER_INVALID || this == BANNED
                 || this == AUTH_FAILED || this == AUTH_TIMEOUT;
-    }
-
-    /**
-     * A refusal of this kind is counted, but neither logged nor kept in the closed history: new
-     * connections of a banned address come by the thousand per second from the clients bans are made
-     * for (the ban itself is logged). Open connections a ban closes are logged as usual.
-     */
-    public boolean isQuiet() {
-        return this == BANNED;
     }
 
     public String tag() {

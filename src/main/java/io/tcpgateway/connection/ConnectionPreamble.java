@@ -134,18 +134,18 @@ final class ConnectionPreamble {
             String principal = CertificatePrincipal.of((X509Certificate) tls.getSession().getPeerCertificates()[0]);
             String problem = PrincipalRules.problemWith(principal);
             if (problem != null) {
-                listener.authenticationFailed(peer, CloseReason.AUTH_FAILED, "client certificate with " + problem, true);
+                listener.authenticationFailed(peer, CloseReason.AUTH_FAILED, "client certificate with " + problem);
                 return false;
             }
             peer.authenticatedAs(principal);
             return true;
         }
         catch (SocketTimeoutException slow) {
-            listener.authenticationFailed(peer, CloseReason.AUTH_TIMEOUT, "no TLS handshake within the auth timeout", true);
+            listener.authenticationFailed(peer, CloseReason.AUTH_TIMEOUT, "no TLS handshake within the auth timeout");
         }
         catch (IOException | RuntimeException refused) {
             listener.authenticationFailed(peer, CloseReason.AUTH_FAILED, "TLS handshake without a trusted client "
-                    + "certificate: " + refused.getMessage(), true);
+                    + "certificate: " + refused.getMessage());
         }
         return false;
     }

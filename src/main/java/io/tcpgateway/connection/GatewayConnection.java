@@ -46,7 +46,6 @@ public final class GatewayConnection extends TcpNetConnection {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayConnection.class);
 
-    private static final byte[] INVALID_FRAME = "ERROR invalid frame".getBytes(StandardCharsets.US_ASCII);
 
     private static final byte[] NOTHING = new byte[0];
 
@@ -275,7 +274,7 @@ public final class GatewayConnection extends TcpNetConnection {
         if (cause instanceof InvalidFrameException) {
             peer.recordUnframedRead(takeBytesRead());
             discardInput = true;
-            peer.closeAfter(INVALID_FRAME, CloseReason.ERROR, peer.listener().errorLinger());
+            peer.closeAfter(ClosePolicy.INVALID_FRAME, CloseReason.ERROR, ClosePolicy.LINGER);
             return true;
         }
         if (cause instanceof SoftEndOfStreamException || cause instanceof EOFException) {

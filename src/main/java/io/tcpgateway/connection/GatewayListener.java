@@ -31,9 +31,6 @@ public final class GatewayListener {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayListener.class);
 
-    /** How long a peer told why it is being closed (ERROR ...) gets to read that before it is cut off. */
-    private static final Duration ERROR_LINGER = Duration.ofSeconds(2);
-
     private final ListenerProperties properties;
     private final FrameCodec codec;
     private final long maxPendingBytes;
@@ -110,9 +107,9 @@ public final class GatewayListener {
     /**
      * A failed ({@code auth-failed}) or timed-out ({@code auth-timeout}) authentication: counted in
      * {@code gateway.auth.failures}, logged once without the token, fed to flapping detection, and the
-     * peer closed with the reason's goodbye (no goodbye when {@code quietly}: a failed TLS handshake).
+     * peer closed with its goodbye where {@link ClosePolicy} gives one.
      */
-    public void authenticationFailed(Peer peer, CloseReason reason, String why, boolean quietly) {
+    public void authenticationFailed(Peer peer, CloseReason reason, String why) {
         stats.authenticationFailed(reason);
         log.atInfo().addKeyValue("listener", name()).addKeyValue("connectionId", peer.id())
                 .addKeyValue("remote", peer.remoteAddress()).addKeyValue("reason", reason)
@@ -122,12 +119,7 @@ public final class GatewayListener {
         if (client != null) {
             bans.authenticationFailed(client);
         }
-        if (quietly) {
-            peer.close(reason);
-        }
-        else {
-            peer.closeSaying(reason);
-        }
+        peer.closeSaying(reason);
     }
 
     public void bind(Acceptor acceptor) {
@@ -214,9 +206,6 @@ public final class GatewayListener {
         return executors;
     }
 
-    public Duration errorLinger() {
-        return ERROR_LINGER;
-    }
 
     /** The port actually bound (differs from the configured one when that is 0); 0 until listening. */
     public int boundPort() {

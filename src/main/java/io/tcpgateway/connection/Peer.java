@@ -11,11 +11,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
- * One client connection as the rest of the gateway sees it: identity, times, counters and its
- * outbound queue. Counters are plain fields updated where the bytes move (reads by the connection's
- * reader thread, writes by its single active writer), so reading them never costs the data path.
+ * One client connection as the rest of the gateway sees it: identity, its outbound queue, and the state
+ * of its close ({@link ClosePolicy} decides how; this carries it out). Its times and counters are
+ * {@link PeerActivity}'s.
  */
-public final class Peer {
+public final class Peer extends PeerActivity {
 
     /** The message header that carries the peer a frame came from (so nothing looks it up by id). */
     public static final String HEADER = "gateway_peer";
@@ -25,8 +25,9 @@ public final class Peer {
 
     static {
         try {
-            CLOSE_REASON = MethodHandles.lookup().findVarHandle(Peer.class, "closeReason", CloseReason.class);
-            SOCKET_CLOSED = MethodHandles.lookup().findVarHandle(Peer.class, "socketClosed", boolean.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            CLOSE_REASON = lookup.findVarHandle(Peer.class, "closeReason", CloseReason.class);
+            SOCKET_CLOSED = lookup.findVarHandle(Peer.class, "socketClosed", boolean.class);
         }
         catch (ReflectiveOperationException ex) {
             throw new ExceptionInInitializerError(ex);
@@ -43,7 +44,6 @@ public final class Peer {
     private @Nullable String proxyAddress;
     /** Who the client proved to be (CONTRACT section 11); null until then, and on listeners without auth. */
     private volatile @Nullable String principal;
-    private final long connectedAt;
     private final OutboundQueue outbound;
     // Set once, by compare-and-set through CLOSE_REASON (a field, not an AtomicReference object per peer).
     private volatile @Nullable CloseReason closeReason;
@@ -51,13 +51,6 @@ public final class Peer {
     private volatile boolean admitted;
     /** The client ended its input: the reader has stopped, and the socket closes once the answers are out. */
     private volatile boolean inputEnded;
-    private volatile long lastReadAt;
-    private volatile long lastWriteAt;
-    private volatile long lastPingAt;
-    private volatile long framesIn;
-    private volatile long bytesIn;
-    private volatile long framesOut;
-    private volatile long bytesOut;
     /** When it stopped being open (the close was decided), epoch millis; 0 while open. */
     private volatile long closedAt;
     private volatile boolean socketClosed;
@@ -69,9 +62,6 @@ public final class Peer {
         this.connection = connection;
         this.remoteAddress = remoteAddress;
         this.remotePort = remotePort;
-        this.connectedAt = System.currentTimeMillis();
-        this.lastReadAt = connectedAt;
-        this.lastWriteAt = connectedAt;
         this.outbound = new OutboundQueue(this, listener.maxPendingBytes(), listener.executors().writers());
         listener.descriptors().socketOpened();
     }
@@ -104,13 +94,12 @@ public final class Peer {
      * ({@code ERROR kicked}, ...) where it has one; the first reason given is the one reported.
      */
     public void closeSaying(CloseReason reason) {
-        byte[] goodbye = reason.goodbye();
-        if (goodbye == null) {
-            close(reason);
+        byte[] goodbye = ClosePolicy.goodbye(this, reason);
+        if (goodbye != null) {
+            closeAfter(goodbye, reason, ClosePolicy.LINGER);
+            return;
         }
-        else {
-            closeAfter(goodbye, reason, listener.errorLinger());
-        }
+        close(reason);
     }
 
     /** Closes the connection now, with no goodbye; the first reason given is the one reported. */
@@ -120,10 +109,9 @@ public final class Peer {
     }
 
     /**
-     * The one moment a connection stops being open (CONTRACT section 6): the first reason given wins, and
-     * the peer leaves its listener's open peers, the gauge and every count of open connections at once, and
-     * is logged and remembered as closed, even while its goodbye or its last answers are still being written.
-     * False when a reason was given before.
+     * The one moment a connection stops being open (CONTRACT section 6): the first reason wins; the peer
+     * leaves the open ones, the gauge and every count at once, and is logged and remembered as closed, even
+     * while its goodbye or last answers are still written. False when a reason was given before.
      */
     private boolean decideClose(CloseReason reason) {
         if (!CLOSE_REASON.compareAndSet(this, null, reason)) {
@@ -134,10 +122,7 @@ public final class Peer {
         return true;
     }
 
-    /**
-     * Sends a last frame, then closes. A peer that does not read it within {@code linger} is closed anyway,
-     * so a stuck peer never holds a close up for longer.
-     */
+    /** Sends a last frame, then closes; a peer that does not read it within {@code linger} is closed anyway. */
     public void closeAfter(byte[] payload, CloseReason reason, Duration linger) {
         if (decideClose(reason)) {
             closeOnceWritten(listener.codec().encode(payload), linger);
@@ -145,16 +130,15 @@ public final class Peer {
     }
 
     /**
-     * The client ended its input (it half-closed, or closed): the end of its input is not the end of the
-     * conversation. What it sent before gets its answers (echoes, {@code PONG}, {@code OK}: already queued,
-     * in order), then the connection closes (reason {@code peer}), at the latest after the usual close
-     * deadline. Netty's {@code ALLOW_HALF_CLOSURE}, HAProxy and NATS answer what was read the same way. A
-     * connection already closing for a reason of the gateway's own keeps that reason and its goodbye.
+     * The client ended its input: that is not the end of the conversation. What it sent before gets its
+     * answers (already queued, in order), then the connection closes (reason {@code peer}), at the latest
+     * after {@link ClosePolicy#LINGER}, as Netty's {@code ALLOW_HALF_CLOSURE}, HAProxy and NATS do. One
+     * already closing for a reason of the gateway's own keeps it and its goodbye.
      */
     void inputEnded() {
         inputEnded = true;
         if (decideClose(CloseReason.PEER)) {
-            closeOnceWritten(new byte[0], listener.errorLinger()); // an empty last frame: nothing more is said
+            closeOnceWritten(new byte[0], ClosePolicy.LINGER); // an empty last frame: nothing more is said
         }
         else if (pendingBytes() == 0) {
             connection.close();
@@ -168,17 +152,9 @@ public final class Peer {
         scheduler.schedule(connection::close, scheduler.getClock().instant().plus(linger));
     }
 
-    /**
-     * The goodbye is written: half-close, so the client reads it and then the end of the stream; the
-     * socket closes for good when the client closes its end, or at the deadline {@link #closeAfter} set.
-     * Closing at once would make the kernel answer a frame the client sent meanwhile (a PONG, say) with
-     * a reset, and a reset makes the client's side throw away what it had not read yet: the goodbye.
-     * A peer closed for silence has sent nothing for a whole timeout and is most likely gone: it is
-     * closed at once, so it leaves the registry within the heartbeat's bound; so is one whose client has
-     * ended its input already (nothing more can come that a reset would answer).
-     */
+    /** Its goodbye (or its last answers) is written: closed at once or half-closed, as {@link ClosePolicy} says. */
     void goodbyeWritten() {
-        if (closeReason == CloseReason.HEARTBEAT_TIMEOUT || inputEnded) {
+        if (ClosePolicy.closesAtOnceWhenWritten(Objects.requireNonNull(closeReason), inputEnded)) {
             connection.close();
         }
         else {
@@ -199,46 +175,18 @@ public final class Peer {
         outbound.discard();
     }
 
-    /** What is remembered of a closed connection: plain values, none of its buffers or sockets. */
-    ClosedPeer toClosed() {
-        return new ClosedPeer(id, sequence, listener.name(), remoteAddress, remotePort, proxyAddress, principal, connectedAt(),
-                Instant.ofEpochMilli(lastReadAt), Instant.ofEpochMilli(lastWriteAt), framesIn, framesOut, bytesIn,
-                bytesOut, Objects.requireNonNullElseGet(closedAt(), Instant::now),
-                Objects.requireNonNullElse(closeReason(), CloseReason.ERROR));
-    }
-
-    /** Called by the message mapper for every frame read: the sign of life the heartbeat looks at. */
-    public void recordRead(int bytes) {
-        lastReadAt = System.currentTimeMillis();
-        framesIn++;
-        bytesIn += bytes;
-        listener.stats().frameRead(bytes);
-    }
-
-    /** Bytes read that made no frame (a frame too large, broken framing): counted, but no sign of life. */
-    void recordUnframedRead(int bytes) {
-        bytesIn += bytes;
-        listener.stats().bytesRead(bytes);
-    }
-
-    /** The heartbeat sent this peer its ping at {@code now}. */
-    public void pinged(long now) {
-        lastPingAt = now;
-    }
-
-    public long lastPingAtMillis() {
-        return lastPingAt;
-    }
-
-    void recordWrite(int bytes, int frames) {
-        lastWriteAt = System.currentTimeMillis();
-        framesOut += frames;
-        bytesOut += bytes;
-        listener.stats().framesWritten(frames, bytes);
+    @Override
+    ListenerStats stats() {
+        return listener.stats();
     }
 
     void admit() {
         admitted = true;
+    }
+
+    /** Whether it was ever an open peer (admitted under its listener's limits). */
+    boolean wasAdmitted() {
+        return admitted;
     }
 
     /** Whether frames read from it are delivered: admitted under max-connections and not closing. */
@@ -246,10 +194,7 @@ public final class Peer {
         return admitted && !isClosing();
     }
 
-    /**
-     * Closing: a reason has been given (by the gateway, or by the client ending its input). The peer is no
-     * longer open for anyone who asks, though its socket may still be writing a goodbye or last answers.
-     */
+    /** Closing: a reason was given; no longer open for anyone, though its socket may still be writing. */
     public boolean isClosing() {
         return closeReason != null;
     }
@@ -306,10 +251,7 @@ public final class Peer {
         this.principal = principal;
     }
 
-    /**
-     * Whether the peer still has to authenticate ({@code auth: token} and no {@code OK} yet); such a peer
-     * receives no broadcast. Client-cert peers are authenticated before they become peers.
-     */
+    /** Whether it still has to authenticate ({@code auth: token}, no {@code OK} yet): it receives no broadcast. */
     public boolean awaitsAuthentication() {
         return principal == null && listener.requiresToken();
     }
@@ -327,11 +269,7 @@ public final class Peer {
         return remotePort;
     }
 
-    /**
-     * {@link #remoteAddress()} as an address, for bans; null in the odd case it does not parse (an IPv6
-     * scope the literal parser refuses), which a ban then never matches. Parsed when asked, not kept:
-     * an idle connection holds as little as it can.
-     */
+    /** {@link #remoteAddress()} as an address, for bans (parsed when asked: an idle peer holds less); null if odd. */
     public @Nullable InetAddress clientAddress() {
         try {
             return InetAddress.ofLiteral(remoteAddress);
@@ -339,34 +277,6 @@ public final class Peer {
         catch (IllegalArgumentException unparsable) {
             return null;
         }
-    }
-
-    public Instant connectedAt() {
-        return Instant.ofEpochMilli(connectedAt);
-    }
-
-    public long lastReadAtMillis() {
-        return lastReadAt;
-    }
-
-    public long lastWriteAtMillis() {
-        return lastWriteAt;
-    }
-
-    public long framesIn() {
-        return framesIn;
-    }
-
-    public long bytesIn() {
-        return bytesIn;
-    }
-
-    public long framesOut() {
-        return framesOut;
-    }
-
-    public long bytesOut() {
-        return bytesOut;
     }
 
     public long pendingBytes() {

@@ -67,13 +67,8 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent>, Cl
         GatewayListener listener = peer.listener();
         listener.stats().connectionOpened();
         CloseReason refused = listener.admit(peer);
-        if (refused == CloseReason.BANNED && listener.properties().tls()) {
-            peer.close(refused); // no handshake for a banned address
-            return;
-        }
         if (refused != null) {
-            // Accepted by the kernel already: tell the client why before closing it.
-            peer.closeSaying(refused);
+            peer.closeSaying(refused); // accepted by the kernel already: told why, where it can be
             return;
         }
         logLine("Connection opened", peer, false);
@@ -90,7 +85,7 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent>, Cl
     private static void authenticationDue(Peer peer) {
         if (peer.awaitsAuthentication() && !peer.isClosing()) {
             peer.listener().authenticationFailed(peer, CloseReason.AUTH_TIMEOUT,
-                    "no AUTH frame within " + peer.listener().authTimeout().toMillis() + " ms", false);
+                    "no AUTH frame within " + peer.listener().authTimeout().toMillis() + " ms");
         }
     }
 
@@ -102,9 +97,9 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent>, Cl
     @Override
     public void closing(Peer peer, boolean wasOpen) {
         CloseReason reason = Objects.requireNonNullElse(peer.closeReason(), CloseReason.ERROR);
-        if (wasOpen || reason.refusedAtAdmission()) {
+        if (ClosePolicy.isCounted(reason, wasOpen)) {
             peer.listener().stats().connectionClosed(reason);
-            if (wasOpen || !reason.isQuiet()) {
+            if (ClosePolicy.isRemembered(reason, wasOpen)) {
                 remember(peer);
                 logLine("Connection closed", peer, true);
             }
@@ -138,7 +133,7 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent>, Cl
 
     private void remember(Peer peer) {
         synchronized (closedHistory) {
-            closedHistory.addFirst(peer.toClosed());
+            closedHistory.addFirst(ClosedPeer.of(peer));
             if (closedHistory.size() > closedHistorySize) {
                 closedHistory.removeLast();
             }

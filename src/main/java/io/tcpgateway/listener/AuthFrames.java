@@ -41,7 +41,7 @@ final class AuthFrames {
             return;
         }
         if (!startsWithAuth(frame)) {
-            listener.authenticationFailed(peer, CloseReason.AUTH_FAILED, "its first frame was not AUTH <token>", false);
+            listener.authenticationFailed(peer, CloseReason.AUTH_FAILED, "its first frame was not AUTH <token>");
             return;
         }
         String token = new String(frame, AUTH.length, frame.length - AUTH.length, StandardCharsets.UTF_8).strip();
@@ -54,7 +54,7 @@ final class AuthFrames {
                         .log("Connection authenticated: listener={} id={} remote={} principal={}", listener.name(), peer.id(),
                                 peer.remoteAddress(), LogText.escape(accepted.principal()));
             }
-            case Verdict.Refused refused -> listener.authenticationFailed(peer, CloseReason.AUTH_FAILED, refused.why(), false);
+            case Verdict.Refused refused -> listener.authenticationFailed(peer, CloseReason.AUTH_FAILED, refused.why());
         }
     }
 
