@@ -20,6 +20,11 @@ import org.jspecify.annotations.Nullable;
  * <p>The reader's {@link ReadBuffer} runs it (as a {@link Runnable}) before each socket read. The first
  * deferred writer of a burst has a field of its own, the usual case (an echo, a PONG): a connection
  * that never broadcasts never allocates the list, which an idle connection would otherwise keep.
+ *
+ * <p>Threads: one {@code Burst} per connection, used by that connection's reader thread alone
+ * ({@link #defer} from its flow, {@link #run} before each socket read, {@link #flush} when it ends), so
+ * its fields are plain. The one field it shares, {@link OutboundQueue#deferredBy}, is volatile: other
+ * readers look at it to see whether a queue's writer start is already deferred by somebody.
  */
 final class Burst implements Runnable {
 

@@ -144,7 +144,7 @@ public final class GatewayListener {
             return false;
         }
         try {
-            return channel.send(new GenericMessage<>(payload, Map.of(IpHeaders.CONNECTION_ID, peer.connectionId())));
+            return channel.send(new GenericMessage<>(payload, Map.of(IpHeaders.CONNECTION_ID, peer.integrationConnectionId())));
         }
         catch (MessagingException gone) { // closed meanwhile: the adapter no longer knows the connection
             return false;

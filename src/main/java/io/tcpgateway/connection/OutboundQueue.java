@@ -22,7 +22,22 @@ import org.jspecify.annotations.Nullable;
  * <p>Past half of its bound the queue is "stalling": a reader whose frames went to it waits (up to
  * {@code max-stall}) for the writer to bring it back under half before it reads on from its socket
  * ({@link #awaitRoom}), which slows a bursty producer to the pace of its readers instead of cutting
- * them off. A writer that takes the queue back under half wakes those readers.
+ * them off. A writer that takes the queue back under half wakes those readers. Half the bound is the
+ * queue's one water mark ({@link #stallMark}), as Netty's high water mark is a channel's.
+ *
+ * <p>Threads, as {@code ChannelOutboundBuffer}'s javadoc says them for Netty:
+ * <ul>
+ * <li>{@link #offer} and {@link #offerLast}: any thread (a reader's flow, the heartbeat, an admin call,
+ * the Redis subscription), concurrently; lock-free ({@code frames} is a concurrent queue, the byte count
+ * an atomic add);</li>
+ * <li>{@link #drain} and what it calls ({@code writeBatch}, {@code outputStream}): the one writer, a
+ * virtual thread started by {@link #startWriter}; the {@code WRITING} compare-and-set lets one writer
+ * run at a time, and its volatile write and read also hand over the plain fields ({@code out},
+ * {@code lastWritten}) from one writer run to the next (a volatile write happens-before the volatile
+ * read that sees it);</li>
+ * <li>{@link #awaitRoom}: a producer's reader thread, from its {@link Burst};</li>
+ * <li>{@link #discard}: whoever closes the connection.</li>
+ * </ul>
  */
 final class OutboundQueue {
 
@@ -134,7 +149,7 @@ final class OutboundQueue {
 
     /** Over half its bound: a producer adding to it should pause (see {@link #awaitRoom}). */
     boolean isStalling() {
-        return pendingBytes > maxPendingBytes >>> 1 && !peer.isClosing();
+        return pendingBytes > stallMark() && !peer.isClosing();
     }
 
     /**
@@ -252,6 +267,11 @@ final class OutboundQueue {
         return length;
     }
 
+    /** Half of {@code max-pending-bytes}: over it producers feeding this queue pause (CONTRACT section 4). */
+    private long stallMark() {
+        return maxPendingBytes >>> 1;
+    }
+
     /** Adds to the queued byte count (negative when frames leave) and returns the new count. */
     private long addPending(long bytes) {
         return (long) PENDING_BYTES.getAndAdd(this, bytes) + bytes;
@@ -260,7 +280,7 @@ final class OutboundQueue {
     private void written(int bytes, int count) {
         long left = addPending(-bytes);
         peer.recordWrite(bytes, count);
-        if (stalledReaders != null && left <= maxPendingBytes >>> 1) {
+        if (stalledReaders != null && left <= stallMark()) {
             wakeStalledReaders();
         }
     }

@@ -212,8 +212,8 @@ public final class Peer extends PeerActivity {
         return outbound;
     }
 
-    /** Spring Integration's id of the connection, as in the {@code ip_connectionId} header. */
-    public String connectionId() {
+    /** Spring Integration's id ({@code ip_connectionId}): not the connection id of the API and logs ({@link #id}). */
+    public String integrationConnectionId() {
         return connection.getConnectionId();
     }
 
@@ -221,7 +221,7 @@ public final class Peer extends PeerActivity {
         return id;
     }
 
-    /** Order of arrival: a larger sequence connected later. */
+    /** Order of arrival (a larger one connected later). */
     public long sequence() {
         return sequence;
     }

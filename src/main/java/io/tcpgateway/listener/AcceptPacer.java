@@ -23,19 +23,21 @@ final class AcceptPacer {
         this.tolerance = (Math.max(1, perSecond / 10) - 1) * interval;
     }
 
-    /** Waits until the next accept is within the rate. */
-    void awaitTurn() {
+    /** Waits until the next accept is within the rate; returns how long it was due to wait (0: not at all). */
+    long awaitTurn() {
         if (interval == 0) {
-            return;
+            return 0;
         }
         long now = System.nanoTime();
         long due = Math.max(next, now);
         long allowedAt = due - tolerance;
+        long waited = Math.max(0, allowedAt - now);
         while (now < allowedAt) {
             LockSupport.parkNanos(this, allowedAt - now);
             now = System.nanoTime();
         }
         next = due + interval;
+        return waited;
     }
 
     /** Gives back the turn just taken: the connection accepted with it was refused at once (a ban). */

@@ -1,5 +1,6 @@
 package io.tcpgateway.admin;
 
+import static io.tcpgateway.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -345,15 +346,6 @@ class AdminApiIT {
         assertProblem(admin.call("POST", "/actuator/broadcast", "application/json",
                 BodyPublishers.ofInputStream(() -> new JsonOfSize(1024 * 1024))), 400, "is over the limit");
         assertThat(admin.post("/actuator/broadcast", "{\"message\":\"still fine\"}").status()).isEqualTo(200);
-    }
-
-    private static void assertProblem(Response response, int status, String detail) {
-        assertThat(response.status()).as(response.body()).isEqualTo(status);
-        assertThat(response.contentType()).as(response.body()).startsWith("application/problem+json");
-        JsonNode problem = response.json();
-        assertThat(problem.at("/status").asInt()).isEqualTo(status);
-        assertThat(problem.at("/title").asString()).isNotBlank();
-        assertThat(problem.at("/detail").asString()).contains(detail);
     }
 
     /** {@code {"message":"xxxx...} of the given size, made as it is read (never held in memory). */

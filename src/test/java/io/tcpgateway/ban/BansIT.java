@@ -1,5 +1,7 @@
 package io.tcpgateway.ban;
 
+import static io.tcpgateway.support.Bytes.ascii;
+import static io.tcpgateway.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -273,12 +275,6 @@ class BansIT {
                 .as("/8 needs no force").isEqualTo(201);
     }
 
-    private static void assertProblem(Response response, int status, String detail) {
-        assertThat(response.status()).as(response.body()).isEqualTo(status);
-        assertThat(response.contentType()).startsWith("application/problem+json");
-        assertThat(response.json().at("/detail").asString()).contains(detail);
-    }
-
     private JsonNode banOf(String address) {
         for (JsonNode ban : admin().get("/actuator/bans").json().at("/bans")) {
             if (ban.at("/address").asString().equals(address)) {
@@ -315,7 +311,4 @@ class BansIT {
                 .functionCounter().count();
     }
 
-    private static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
-    }
 }

@@ -50,6 +50,8 @@ class FlowControlIT {
                 TcpTestClient producer = TcpTestClient.connect(port)) {
             List<Peer> peers = List.of(Peers.awaitPeer(registry, receiver), Peers.awaitPeer(registry, producer));
             Duration took = burst(producer, List.of(receiver));
+            // The burst's time is bounded by burst()'s 60 s (a receiver that keeps reading gets it all, in order,
+            // which is what the contract asks); the figure is printed for the docs, not held to on a shared machine.
             System.out.printf("FlowControlIT: 20 MB burst to one reading receiver in %d ms, %d producer stalls%n",
                     took.toMillis(), stalls());
             assertThat(peers).allSatisfy((peer) -> assertThat(peer.isClosed()).as(peer + " closed").isFalse());

@@ -1,5 +1,6 @@
 package io.tcpgateway.connection;
 
+import static io.tcpgateway.support.Bytes.ascii;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -110,10 +111,6 @@ class HalfCloseIT {
         catch (IOException ex) {
             throw new IllegalStateException(ex);
         }
-    }
-
-    private static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     private static byte[] concat(byte[]... parts) {

@@ -1,5 +1,6 @@
 package io.tcpgateway.connection;
 
+import static io.tcpgateway.support.Bytes.ascii;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -132,7 +133,4 @@ class InboundMemoryIT {
         return client;
     }
 
-    private static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
-    }
 }

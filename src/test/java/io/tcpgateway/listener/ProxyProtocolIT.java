@@ -1,5 +1,6 @@
 package io.tcpgateway.listener;
 
+import static io.tcpgateway.support.Bytes.ascii;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -278,7 +279,4 @@ class ProxyProtocolIT {
         return GatewayPorts.of(registrar, listener);
     }
 
-    private static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
-    }
 }

@@ -88,6 +88,8 @@ class PacedDrainIT {
                 gateway.terminate();
                 await().atMost(Duration.ofSeconds(5)).until(() -> readiness(httpPort) == 503);
                 long readinessSeenAfter = System.nanoTime() - terminatedAt;
+                assertThat(Duration.ofNanos(readinessSeenAfter)).as("readiness turns at once, long before the goodbyes")
+                        .isLessThan(Duration.ofSeconds(5));
                 try (TcpTestClient during = TcpTestClient.connect(chat)) {
                     during.sendLine("PING");
                     assertThat(during.readLine()).as("a client sent by a balancer that has not noticed yet").isEqualTo("PONG");

@@ -50,6 +50,8 @@ class ShutdownUnderLoadIT {
                 long terminatedAt = System.nanoTime();
                 gateway.terminate();
                 assertThat(gateway.awaitExit(Duration.ofSeconds(60))).isZero();
+                // The drain's time is bounded by awaitExit above (drain-timeout 30 s) and printed for the docs;
+                // what the contract asks, every reader's goodbye after its whole backlog, is asserted below.
                 System.out.printf("ShutdownUnderLoadIT: drained and exited in %d ms, %d frames flooded%n",
                         (System.nanoTime() - terminatedAt) / 1_000_000, flooder.sent());
                 await().atMost(Duration.ofSeconds(30)).until(() -> readers.stream().allMatch(CheckingReader::ended));

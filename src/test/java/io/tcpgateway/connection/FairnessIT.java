@@ -1,4 +1,4 @@
-package io.tcpgateway.heartbeat;
+package io.tcpgateway.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -73,8 +73,12 @@ class FairnessIT {
                     flooded, READERS, FLOOD, roundTrips, worstRoundTrip / 1_000_000, worstJoin / 1_000_000);
 
             assertThat(flooded).as("the flood was a flood").isGreaterThan(10_000);
+            assertThat(Duration.ofNanos(worstJoin)).as("a client joining the flooded listener is registered in time")
+                    .isLessThan(Duration.ofSeconds(2));
+            // Starved, it would wait for the whole 5 s flood. Measured on a 2-core machine with the flooder, 300
+            // readers and the gateway on it: 149 ms to 1 059 ms worst over runs, so the bound leaves room for that.
             assertThat(Duration.ofNanos(worstRoundTrip)).as("worst echo round trip on the other listener")
-                    .isLessThan(Duration.ofSeconds(1));
+                    .isLessThan(Duration.ofSeconds(2));
             for (CheckingReader reader : readers) {
                 String closed = "connections closed: " + gateway.closeReasons();
                 assertThat(reader.problem()).as(closed).isNull();
