@@ -135,11 +135,11 @@ public final class GatewayConnection extends TcpNetConnection {
         socket = conversation.socket();
         replay = conversation.firstBytes();
         publishConnectionOpenEvent();
-        InboundPacer pacer = InboundPacer.of(peer.listener());
+        InboundThrottle throttle = InboundThrottle.of(peer.listener());
         try {
             while (awaitBytes() && receiveAndHandle()) {
-                if (pacer != null) {
-                    pacer.afterFrame(burst, peer.listener().stats());
+                if (throttle != null) {
+                    throttle.afterFrame(burst, peer.listener().stats());
                 }
             }
         }

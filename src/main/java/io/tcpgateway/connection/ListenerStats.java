@@ -64,8 +64,8 @@ public final class ListenerStats {
         producerStalls.increment();
     }
 
-    /** A connection over {@code max-frames-per-second} was paused. */
-    public void inboundPaused() {
+    /** A connection over {@code max-frames-per-second} was throttled: not read from until back under. */
+    public void readerThrottled() {
         inboundThrottled.increment();
     }
 

@@ -100,7 +100,7 @@ final class OpenPeers {
     }
 
     private static boolean offer(Peer peer, byte[] wireFrame, @Nullable Peer sender) {
-        return (sender != null) ? peer.send(wireFrame, sender) : peer.send(wireFrame);
+        return (sender != null) ? peer.sendFramed(wireFrame, sender) : peer.sendFramed(wireFrame);
     }
 
     /** Open connections of one client address, while {@code max-connections-per-source} applies. */

@@ -67,26 +67,26 @@ public final class Peer extends PeerActivity {
     }
 
     /** Queues an already encoded frame (shared by every receiver of a broadcast); never blocks. */
-    public boolean send(byte[] wireFrame) {
+    public boolean sendFramed(byte[] wireFrame) {
         return outbound.offer(wireFrame, null);
     }
 
     /**
-     * As {@link #send(byte[])}, from the flow that is handling a frame of {@code sender}, on its reader
+     * As {@link #sendFramed(byte[])}, from the flow that is handling a frame of {@code sender}, on its reader
      * thread: this peer's writer starts when the sender's current read burst has been handled.
      */
-    public boolean send(byte[] wireFrame, Peer sender) {
+    public boolean sendFramed(byte[] wireFrame, Peer sender) {
         return outbound.offer(wireFrame, sender.connection.burst());
     }
 
     /** Encodes a payload with the listener's framing and queues it; never blocks. */
     public boolean sendPayload(byte[] payload) {
-        return send(listener.codec().encode(payload));
+        return sendFramed(listener.codec().encode(payload));
     }
 
-    /** As {@link #sendPayload(byte[])}, in the read burst of {@code sender} (see {@link #send(byte[], Peer)}). */
+    /** As {@link #sendPayload(byte[])}, in the read burst of {@code sender} (see {@link #sendFramed(byte[], Peer)}). */
     public boolean sendPayload(byte[] payload, Peer sender) {
-        return send(listener.codec().encode(payload), sender);
+        return sendFramed(listener.codec().encode(payload), sender);
     }
 
     /**

@@ -68,7 +68,8 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
 
     private static final Logger log = LoggerFactory.getLogger(ListenerRegistrar.class);
     private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
-    private static final int ACCEPT_BACKLOG = 1024;
+    /** Connections the kernel completes and holds until accepted (listen's backlog: not a connection's backlog). */
+    private static final int KERNEL_ACCEPT_QUEUE = 1024;
 
     private final GatewayProperties properties;
     private final IntegrationFlowContext flowContext;
@@ -192,7 +193,7 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
         ListenerProperties config = listener.properties();
         GatewayServerConnectionFactory factory = new GatewayServerConnectionFactory(listener);
         factory.setLocalAddress(config.bindAddress());
-        factory.setBacklog(ACCEPT_BACKLOG);
+        factory.setBacklog(KERNEL_ACCEPT_QUEUE);
         factory.setSoTcpNoDelay(true);
         factory.setLookupHost(false);
         factory.setDeserializer(listener.codec());

@@ -33,8 +33,8 @@ class BurstTest {
         Pair second = peers.connect();
         for (int i = 0; i < 8; i++) {
             byte[] frame = ("frame " + i + "\n").getBytes(StandardCharsets.US_ASCII);
-            first.peer().send(frame, producer.peer());
-            second.peer().send(frame, producer.peer());
+            first.peer().sendFramed(frame, producer.peer());
+            second.peer().sendFramed(frame, producer.peer());
         }
         assertThat(peers.writerRuns.get()).as("nothing written during the burst").isZero();
         assertThat(first.peer().pendingBytes()).isEqualTo(8 * "frame 0\n".length());
@@ -59,12 +59,12 @@ class BurstTest {
         // Each burst queues 64 KiB; once the socket buffers are full the backlog passes half its bound.
         while (receiver.peer().outboundQueue().pendingBytes() < 768 * 1024) {
             for (int i = 0; i < 4; i++) {
-                receiver.peer().send(frame, producer.peer());
+                receiver.peer().sendFramed(frame, producer.peer());
             }
             producer.peer().connection().burst().run();
         }
         long started = System.nanoTime();
-        receiver.peer().send(frame, producer.peer());
+        receiver.peer().sendFramed(frame, producer.peer());
         producer.peer().connection().burst().run();
         Duration stalled = Duration.ofNanos(System.nanoTime() - started);
 

@@ -109,10 +109,10 @@ class OutboundQueueTest {
         byte[] frame = new byte[600 * 1024]; // two of these exceed the 1 MB bound
         frame[frame.length - 1] = '\n';
         // Within one read burst nothing is written yet, so the backlog is exactly what was offered.
-        assertThat(receiver.peer().send(frame, producer.peer())).isTrue();
-        assertThat(receiver.peer().send(frame, producer.peer())).isFalse();
+        assertThat(receiver.peer().sendFramed(frame, producer.peer())).isTrue();
+        assertThat(receiver.peer().sendFramed(frame, producer.peer())).isFalse();
         assertThat(receiver.peer().closeReason()).isEqualTo(CloseReason.SLOW_CONSUMER);
-        assertThat(receiver.peer().send(new byte[] { 'x', '\n' })).as("closed: nothing more taken").isFalse();
+        assertThat(receiver.peer().sendFramed(new byte[] { 'x', '\n' })).as("closed: nothing more taken").isFalse();
         assertThat(producer.peer().closeReason()).as("the producer is not punished").isNull();
     }
 
@@ -150,7 +150,7 @@ class OutboundQueueTest {
         frame[frame.length - 1] = '\n';
         while (queue.pendingBytes() < 768 * 1024) {
             // The writer fills the socket buffers first; the queue grows once they are full.
-            assertThat(receiver.peer().send(frame)).as("kept under the bound").isTrue();
+            assertThat(receiver.peer().sendFramed(frame)).as("kept under the bound").isTrue();
         }
         return queue;
     }

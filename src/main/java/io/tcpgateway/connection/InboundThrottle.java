@@ -12,23 +12,23 @@ import org.jspecify.annotations.Nullable;
  * in the kernel's buffers and TCP flow control slows the client. Nothing is dropped or reordered. Each
  * pause is counted in {@code gateway.inbound.throttled}. Used by the connection's reader thread only.
  */
-final class InboundPacer {
+final class InboundThrottle {
 
     private final long interval;
     private final long tolerance;
     /** The theoretical arrival time of the next frame, as a {@link System#nanoTime()}. */
     private long next = System.nanoTime();
 
-    private InboundPacer(int perSecond, int burst) {
+    private InboundThrottle(int perSecond, int burst) {
         this.interval = TimeUnit.SECONDS.toNanos(1) / perSecond;
         this.tolerance = (long) (Math.max(1, burst) - 1) * interval;
     }
 
-    /** The pacer for a new connection of {@code listener}, or null when it has no frame rate limit. */
-    static @Nullable InboundPacer of(GatewayListener listener) {
+    /** The throttle for a new connection of {@code listener}, or null when it has no frame rate limit. */
+    static @Nullable InboundThrottle of(GatewayListener listener) {
         ListenerProperties properties = listener.properties();
         return (properties.maxFramesPerSecond() > 0)
-                ? new InboundPacer(properties.maxFramesPerSecond(), properties.framesBurst()) : null;
+                ? new InboundThrottle(properties.maxFramesPerSecond(), properties.framesBurst()) : null;
     }
 
     /**
@@ -43,7 +43,7 @@ final class InboundPacer {
             return;
         }
         burst.run();
-        stats.inboundPaused();
+        stats.readerThrottled();
         while (now < allowedAt) {
             LockSupport.parkNanos(this, allowedAt - now);
             now = System.nanoTime();
