@@ -28,10 +28,12 @@ class OutboundQueueTest {
     private static final int SMALL_BUFFERS = 8 * 1024;
 
     private final LoopbackPeers peers = new LoopbackPeers(DataSize.ofMegabytes(1), 100);
+    private final LoopbackPeers roomy = new LoopbackPeers(DataSize.ofMegabytes(64), 100);
 
     @AfterEach
     void close() throws IOException {
         peers.close();
+        roomy.close();
     }
 
     @Test
@@ -72,15 +74,20 @@ class OutboundQueueTest {
         assertThat(peers.writerRuns.get()).as("batched: far fewer writer runs than frames").isLessThan(threads * each);
     }
 
+    /**
+     * Two threads offer until their offers are refused, racing the goodbye. At most 200 000 short frames each
+     * (under 4 MB) against a 64 MiB bound: the race is with the goodbye, never with a slow-consumer close
+     * (the client reads nothing until the kick, and two threads fill 1 MiB faster than the kick can come).
+     */
     @RepeatedTest(20)
     void theGoodbyeIsTheLastFrameEvenWhenOffersRaceIt() throws Exception {
-        Pair pair = peers.connect();
+        Pair pair = roomy.connect();
         CountDownLatch offering = new CountDownLatch(2);
         List<Thread> racers = new ArrayList<>();
         for (int t = 0; t < 2; t++) {
             int thread = t;
             racers.add(Thread.ofPlatform().start(() -> {
-                for (int i = 0; pair.peer().sendPayload(line(thread, i)) || i < 100; i++) {
+                for (int i = 0; i < 200_000 && (pair.peer().sendPayload(line(thread, i)) || i < 100); i++) {
                     if (i == 100) {
                         offering.countDown();
                     }

@@ -1,14 +1,12 @@
 package io.tcpgateway.shutdown;
 
+import static io.tcpgateway.support.Probes.readiness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tcpgateway.support.AdminClient;
 import io.tcpgateway.support.GatewayProcess;
 import io.tcpgateway.support.TcpTestClient;
-import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -122,28 +120,6 @@ class PacedDrainIT {
             gateway.awaitOutput("Draining: (readiness) is OUT_OF_SERVICE");
             await().during(Duration.ofMillis(2500)).atMost(Duration.ofMillis(3500)).until(() -> readiness(httpPort) != 200);
             assertThat(gateway.awaitExit(Duration.ofSeconds(30))).isZero();
-        }
-    }
-
-    /**
-     * The readiness probe as the kubelet sends it: no credentials, a fresh connection and a one-second
-     * timeout each time (a probe that hangs is retried, as the kubelet's next probe would be).
-     */
-    private static int readiness(int httpPort) {
-        try {
-            HttpURLConnection probe = (HttpURLConnection) URI.create("http://127.0.0.1:" + httpPort + "/actuator/health/readiness")
-                    .toURL().openConnection();
-            probe.setConnectTimeout(1000);
-            probe.setReadTimeout(1000);
-            try {
-                return probe.getResponseCode();
-            }
-            finally {
-                probe.disconnect();
-            }
-        }
-        catch (IOException timedOut) {
-            return -1;
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.tcpgateway.shutdown;
 
+import static io.tcpgateway.support.Probes.liveness;
+import static io.tcpgateway.support.Probes.readiness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -195,19 +197,6 @@ class ProcessLifecycleIT {
 
     private static String readinessBody(int port) {
         return AdminClient.anonymous(port).get("/actuator/health/readiness").body();
-    }
-
-    private static int liveness(int port) {
-        return AdminClient.anonymous(port).get("/actuator/health/liveness").status();
-    }
-
-    private static int readiness(int port) {
-        try {
-            return AdminClient.anonymous(port).get("/actuator/health/readiness").status();
-        }
-        catch (RuntimeException unreachable) {
-            return -1;
-        }
     }
 
     private static boolean acceptsConnections(int port) {
