@@ -18,21 +18,27 @@ import org.springframework.stereotype.Component;
 @Component
 public class DescriptorReserve {
 
+    private final long openFilesLimit;
     private final int maxClientSockets;
     private final AtomicInteger open = new AtomicInteger();
 
     @Autowired
     public DescriptorReserve(GatewayProperties properties) {
-        this(openFilesLimit(), properties.inbound().reservedDescriptors());
+        this(readOpenFilesLimit(), properties.inbound().reservedDescriptors());
     }
 
     DescriptorReserve(long openFilesLimit, int reserved) {
+        this.openFilesLimit = openFilesLimit;
         long allowed = (reserved <= 0 || openFilesLimit <= 0) ? Integer.MAX_VALUE : openFilesLimit - reserved;
         this.maxClientSockets = (int) Math.clamp(allowed, 0, Integer.MAX_VALUE);
     }
 
-    /** The process's open-files limit, or 0 where the platform does not say. */
-    static long openFilesLimit() {
+    /** The process's open-files limit as read at start-up, or 0 where the platform does not say. */
+    public long openFilesLimit() {
+        return openFilesLimit;
+    }
+
+    private static long readOpenFilesLimit() {
         return (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix)
                 ? unix.getMaxFileDescriptorCount() : 0;
     }

@@ -129,7 +129,7 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
             log.info("Listener {} listening on {}:{} ({}, {} framing{})", config.name(), config.bindAddress(),
                     listener.boundPort(), config.mode().configName(), config.framing().configName(), config.tls() ? ", TLS" : "");
         }
-        OpenFilesLimit.warnIfBelow(configured, properties.inbound().reservedDescriptors());
+        OpenFilesLimit.warnIfBelow(configured, properties.inbound().reservedDescriptors(), descriptors.openFilesLimit());
         running = true;
     }
 

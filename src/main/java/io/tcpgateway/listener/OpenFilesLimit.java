@@ -1,9 +1,6 @@
 package io.tcpgateway.listener;
 
-import com.sun.management.UnixOperatingSystemMXBean;
 import io.tcpgateway.config.ListenerProperties;
-import java.lang.management.ManagementFactory;
-import java.lang.management.OperatingSystemMXBean;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +21,11 @@ final class OpenFilesLimit {
     private OpenFilesLimit() {
     }
 
-    static void warnIfBelow(List<ListenerProperties> listeners, int reserved) {
-        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        if (!(os instanceof UnixOperatingSystemMXBean unix)) {
-            return; // no such limit to read on this platform
+    /** @param limit the process's open-files limit, as the descriptor reserve read it (0: the platform has none) */
+    static void warnIfBelow(List<ListenerProperties> listeners, int reserved, long limit) {
+        if (limit <= 0) {
+            return; // no such limit on this platform
         }
-        long limit = unix.getMaxFileDescriptorCount();
         int margin = (reserved > 0) ? reserved : OWN_FILES_MARGIN;
         long needed = listeners.stream().mapToLong(ListenerProperties::maxConnections).sum() + margin;
         if (limit < needed) {
