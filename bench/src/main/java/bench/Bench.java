@@ -19,6 +19,7 @@ import java.util.Map;
  * java -jar bench/target/bench.jar edge [--rounds 2] [--churn 30000] (churn under PROXY protocol, per-source limit, flapping)
  * java -jar bench/target/bench.jar auth [--rounds 2] [--churn 30000] [--seconds 10] (auth: token on churn and on echo)
  * java -jar bench/target/bench.jar cluster [--rounds 2] [--seconds 10] [--receivers 100] [--jvm "..."]
+ * java -jar bench/target/bench.jar principals [--rounds 2] [--churn 5000] [--messages 2000] (login churn, POST to frame)
  * java -jar bench/target/bench.jar io-model [--rounds 2] [--idle 10000] [--seconds 8]
  * </pre>
  */
@@ -67,8 +68,16 @@ public final class Bench {
                     options.getOrDefault("jvm", ""));
             return;
         }
+        if (command.equals("principals")) { // login churn with duplicate-principal, POST to frame across pods
+            PrincipalBench.run(Integer.parseInt(options.getOrDefault("rounds", "2")),
+                    Integer.parseInt(options.getOrDefault("churn", "5000")),
+                    Integer.parseInt(options.getOrDefault("messages", "2000")),
+                    Path.of(options.getOrDefault("gateway-jar", "../target/tcp-gateway.jar")));
+            return;
+        }
         if (!command.equals("io-model")) {
-            throw new IllegalArgumentException("unknown command " + command + " (compare, edge, auth, cluster, io-model, hold, chart)");
+            throw new IllegalArgumentException("unknown command " + command
+                    + " (compare, edge, auth, cluster, principals, io-model, hold, chart)");
         }
         ioModel(Integer.parseInt(options.getOrDefault("rounds", "2")),
                 Integer.parseInt(options.getOrDefault("idle", "10000")),

@@ -82,7 +82,7 @@ async function refreshGateway() {
   const names = g.listeners.map((l) => l.name).join(',');
   if (names !== state.listenersKnown) {
     state.listenersKnown = names;
-    for (const select of [$('filter-listener'), $('broadcast-listener')]) {
+    for (const select of [$('filter-listener'), $('broadcast-listener'), $('principal-listener')]) {
       const first = select.options[0];
       select.replaceChildren(first);
       for (const l of g.listeners) select.add(new Option(l.name, l.name));
@@ -139,6 +139,32 @@ async function refreshConnections() {
   $('prev').disabled = state.offset === 0;
   $('next').disabled = last >= page.total;
   renderConnections();
+  refreshPrincipalQueue();
+}
+
+// With a principal filter: how many messages wait in its offline queue (every pod's view, from Redis or this pod).
+async function refreshPrincipalQueue() {
+  const principal = $('filter-principal').value.trim();
+  if (!principal) { $('principal-queued').textContent = ''; return; }
+  const answer = await api('GET', principalPath(principal));
+  const queued = answer.ok ? answer.json.queued : 0;
+  $('principal-queued').textContent = `${queued} queued for ${principal}`;
+  $('principal-queued').dataset.queued = queued;
+}
+
+// A principal may hold '/': each segment is encoded, the slashes stay (the API reads the rest of the path).
+function principalPath(principal) {
+  return '/actuator/principals/' + principal.split('/').map(encodeURIComponent).join('/');
+}
+
+async function lookUpPrincipal() {
+  const principal = $('principal-name').value.trim();
+  const answer = await api('GET', principalPath(principal));
+  if (!answer.ok) { report(`look up ${principal}`, answer); $('principal-info').textContent = ''; return; }
+  const found = answer.json;
+  const where = found.connections.map((c) => `${c.id} (${c.listener}, ${c.remoteAddress})`).join(', ');
+  $('principal-info').textContent = `${found.principal}: ${found.connections.length} connection(s)`
+      + `${where ? ': ' + where : ''}; ${found.queued} queued`;
 }
 
 // Sorting orders the page on screen; the API pages newest first.
@@ -197,6 +223,21 @@ $('broadcast').addEventListener('submit', async (event) => {
   const body = { message: $('broadcast-message').value };
   if ($('broadcast-listener').value) body.listener = $('broadcast-listener').value;
   report('broadcast', await api('POST', '/actuator/broadcast', body));
+});
+$('principal').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const principal = $('principal-name').value.trim();
+  const body = { message: $('principal-message').value };
+  if ($('principal-listener').value) body.listener = $('principal-listener').value;
+  if ($('principal-ttl').value.trim()) body.ttl = $('principal-ttl').value.trim();
+  report(`send to ${principal}`, await api('POST', principalPath(principal), body));
+  lookUpPrincipal();
+});
+$('principal-lookup').addEventListener('click', lookUpPrincipal);
+$('principal-disconnect').addEventListener('click', async () => {
+  const principal = $('principal-name').value.trim();
+  report(`disconnect ${principal}`, await api('DELETE', principalPath(principal)));
+  $('principal-info').textContent = '';
 });
 $('ban').addEventListener('submit', async (event) => {
   event.preventDefault();

@@ -1,6 +1,10 @@
 package io.tcpgateway.admin;
 
 import io.tcpgateway.admin.AdminResult.BadRequest;
+import io.tcpgateway.admin.AdminResult.Conflict;
+import io.tcpgateway.admin.AdminResult.Counted;
+import io.tcpgateway.admin.AdminResult.PrincipalFound;
+import io.tcpgateway.admin.AdminResult.Sent;
 import io.tcpgateway.admin.AdminResult.Delivered;
 import io.tcpgateway.admin.AdminResult.Done;
 import io.tcpgateway.admin.AdminResult.Found;
@@ -27,6 +31,10 @@ final class AdminResponses {
             case Page page -> new WebEndpointResponse<>(page);
             case Delivered delivered -> new WebEndpointResponse<>(delivered);
             case Done done -> new WebEndpointResponse<>(WebEndpointResponse.STATUS_NO_CONTENT);
+            case Counted counted -> new WebEndpointResponse<>(counted);
+            case PrincipalFound found -> new WebEndpointResponse<>(found);
+            case Sent sent -> new WebEndpointResponse<>(sent, (sent.queued() > 0) ? HttpStatus.ACCEPTED.value()
+                    : HttpStatus.OK.value());
             case Refused refused -> refusal(refused);
         };
     }
@@ -41,6 +49,7 @@ final class AdminResponses {
         HttpStatus status = switch (refused) {
             case BadRequest bad -> HttpStatus.BAD_REQUEST;
             case NotFound notFound -> HttpStatus.NOT_FOUND;
+            case Conflict conflict -> HttpStatus.CONFLICT;
             case Unavailable unavailable -> HttpStatus.SERVICE_UNAVAILABLE;
             case TimedOut timedOut -> HttpStatus.GATEWAY_TIMEOUT;
         };

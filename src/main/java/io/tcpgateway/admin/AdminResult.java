@@ -38,6 +38,23 @@ public sealed interface AdminResult {
     record Delivered(int delivered, @Nullable Integer nodes) implements AdminResult {
     }
 
+    /** How many connections a call on a principal closed, holds or reached on one pod. */
+    record Counted(int count) implements AdminResult {
+    }
+
+    /**
+     * {@code GET /actuator/principals/{principal}}: its open connections on every pod and what is queued for it.
+     */
+    record PrincipalFound(String principal, List<ConnectionDescriptor> connections, int queued) implements AdminResult {
+    }
+
+    /**
+     * A message to a principal: delivered to {@code delivered} connections on every pod, or queued (202) when it
+     * had none.
+     */
+    record Sent(int delivered, int queued) implements AdminResult {
+    }
+
     /** A refusal: the call could not be carried out, and {@code detail} says why. */
     sealed interface Refused extends AdminResult {
 
@@ -50,6 +67,10 @@ public sealed interface AdminResult {
 
     /** The call itself is wrong: a missing or unsendable message, an unknown listener, a bad parameter. */
     record BadRequest(String detail) implements Refused {
+    }
+
+    /** The call would go over a bound (a full queue), named in {@code detail}. */
+    record Conflict(String detail) implements Refused {
     }
 
     /** The pod that would answer cannot be reached. */

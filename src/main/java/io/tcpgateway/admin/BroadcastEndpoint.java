@@ -42,7 +42,8 @@ public class BroadcastEndpoint {
         if (cluster == null || !(here instanceof Delivered delivered)) {
             return here; // a single pod, or refused before anything was sent
         }
-        List<Delivered> others = cluster.broadcastToOthers(call);
+        List<Delivered> others = cluster.askOthers(call).stream()
+                .filter(Delivered.class::isInstance).map(Delivered.class::cast).toList();
         int total = delivered.delivered() + others.stream().mapToInt(Delivered::delivered).sum();
         return new Delivered(total, 1 + others.size());
     }

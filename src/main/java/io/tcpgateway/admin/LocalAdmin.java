@@ -1,10 +1,16 @@
 package io.tcpgateway.admin;
 
 import io.tcpgateway.admin.AdminCall.Broadcast;
+import io.tcpgateway.admin.AdminCall.FlushPrincipal;
 import io.tcpgateway.admin.AdminCall.Get;
 import io.tcpgateway.admin.AdminCall.Kick;
+import io.tcpgateway.admin.AdminCall.KickPrincipal;
+import io.tcpgateway.admin.AdminCall.LoginElsewhere;
+import io.tcpgateway.admin.AdminCall.PrincipalConnections;
 import io.tcpgateway.admin.AdminCall.Send;
+import io.tcpgateway.admin.AdminCall.SendToPrincipal;
 import io.tcpgateway.admin.AdminResult.BadRequest;
+import io.tcpgateway.admin.AdminResult.Counted;
 import io.tcpgateway.admin.AdminResult.Delivered;
 import io.tcpgateway.admin.AdminResult.Done;
 import io.tcpgateway.admin.AdminResult.Found;
@@ -15,6 +21,7 @@ import io.tcpgateway.connection.GatewayListener;
 import io.tcpgateway.connection.Peer;
 import io.tcpgateway.connection.PeerRegistry;
 import io.tcpgateway.listener.ListenerRegistrar;
+import io.tcpgateway.principal.LocalPrincipals;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
@@ -24,17 +31,20 @@ import org.springframework.stereotype.Component;
 
 /**
  * The admin operations on this pod's own connections: what an endpoint runs for a connection that
- * lives here, and what this pod runs when another pod forwards a call to it.
+ * lives here, and what this pod runs when another pod forwards a call to it (the calls on a principal are
+ * {@link LocalPrincipals}').
  */
 @Component
 public class LocalAdmin {
 
     private final PeerRegistry registry;
     private final ListenerRegistrar listeners;
+    private final LocalPrincipals principals;
 
-    public LocalAdmin(PeerRegistry registry, ListenerRegistrar listeners) {
+    public LocalAdmin(PeerRegistry registry, ListenerRegistrar listeners, LocalPrincipals principals) {
         this.registry = registry;
         this.listeners = listeners;
+        this.principals = principals;
     }
 
     public AdminResult execute(AdminCall call) {
@@ -43,6 +53,13 @@ public class LocalAdmin {
             case Kick kick -> kick(kick.id());
             case Send send -> send(send.id(), send.message());
             case Broadcast broadcast -> broadcast(broadcast.message(), broadcast.listener());
+            case PrincipalConnections of -> new Page(0, principals.connections(of.principal()).stream()
+                    .map(ConnectionDescriptor::of).toList());
+            case SendToPrincipal send -> new Delivered(principals.send(send.principal(), send.listener(), send.message()), null);
+            case KickPrincipal kick -> new Counted(principals.kick(kick.principal()));
+            case LoginElsewhere login -> new Counted(principals.loginElsewhere(login.listener(), login.principal(),
+                    login.policy()));
+            case FlushPrincipal flush -> new Counted(principals.flush(flush.principal()));
         };
     }
 

@@ -1,13 +1,12 @@
 package io.tcpgateway.admin;
 
-import io.tcpgateway.admin.AdminCall.Broadcast;
 import io.tcpgateway.admin.AdminCall.OnConnection;
-import io.tcpgateway.admin.AdminResult.Delivered;
+import io.tcpgateway.admin.AdminCall.OnEveryPod;
 import java.util.List;
 
 /**
  * Admin calls that reach other pods (present only when {@code gateway.cluster.enabled}): a call on a
- * connection that lives on another pod, and a broadcast to every pod.
+ * connection that lives on another pod, and a call every pod answers (a broadcast, a principal's).
  */
 public interface RemoteAdmin {
 
@@ -22,8 +21,8 @@ public interface RemoteAdmin {
     AdminResult forward(String node, OnConnection call);
 
     /**
-     * Runs a broadcast on every other pod; the answers that came back within the request timeout, one
-     * per pod that took it.
+     * Runs a call on every other pod; the answers that came back within the request timeout, one per pod
+     * that took it (none when the cluster cannot be reached).
      */
-    List<Delivered> broadcastToOthers(Broadcast call);
+    List<AdminResult> askOthers(OnEveryPod call);
 }

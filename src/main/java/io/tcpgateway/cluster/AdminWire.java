@@ -27,7 +27,12 @@ final class AdminWire {
     @JsonSubTypes({ @JsonSubTypes.Type(value = AdminCall.Get.class, name = "get"),
             @JsonSubTypes.Type(value = AdminCall.Kick.class, name = "kick"),
             @JsonSubTypes.Type(value = AdminCall.Send.class, name = "send"),
-            @JsonSubTypes.Type(value = AdminCall.Broadcast.class, name = "broadcast") })
+            @JsonSubTypes.Type(value = AdminCall.Broadcast.class, name = "broadcast"),
+            @JsonSubTypes.Type(value = AdminCall.PrincipalConnections.class, name = "principal-connections"),
+            @JsonSubTypes.Type(value = AdminCall.SendToPrincipal.class, name = "send-to-principal"),
+            @JsonSubTypes.Type(value = AdminCall.KickPrincipal.class, name = "kick-principal"),
+            @JsonSubTypes.Type(value = AdminCall.LoginElsewhere.class, name = "login-elsewhere"),
+            @JsonSubTypes.Type(value = AdminCall.FlushPrincipal.class, name = "flush-principal") })
     private interface CallKinds {
     }
 
@@ -36,6 +41,7 @@ final class AdminWire {
             @JsonSubTypes.Type(value = AdminResult.Page.class, name = "page"),
             @JsonSubTypes.Type(value = AdminResult.Done.class, name = "done"),
             @JsonSubTypes.Type(value = AdminResult.Delivered.class, name = "delivered"),
+            @JsonSubTypes.Type(value = AdminResult.Counted.class, name = "counted"),
             @JsonSubTypes.Type(value = AdminResult.NotFound.class, name = "not-found"),
             @JsonSubTypes.Type(value = AdminResult.BadRequest.class, name = "bad-request"),
             @JsonSubTypes.Type(value = AdminResult.Unavailable.class, name = "unavailable"),

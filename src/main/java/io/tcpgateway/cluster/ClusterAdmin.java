@@ -1,10 +1,9 @@
 package io.tcpgateway.cluster;
 
 import io.tcpgateway.admin.AdminCall;
-import io.tcpgateway.admin.AdminCall.Broadcast;
 import io.tcpgateway.admin.AdminCall.OnConnection;
+import io.tcpgateway.admin.AdminCall.OnEveryPod;
 import io.tcpgateway.admin.AdminResult;
-import io.tcpgateway.admin.AdminResult.Delivered;
 import io.tcpgateway.admin.LocalAdmin;
 import io.tcpgateway.admin.RemoteAdmin;
 import java.time.Duration;
@@ -27,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Admin calls between pods, request/reply over Redis pub/sub. A request goes to one pod's channel
- * (a connection call) or to every pod's (a broadcast); {@code PUBLISH} answers how many pods are
+ * (a connection call) or to every pod's (a broadcast, a call on a principal); {@code PUBLISH} answers how many pods are
  * subscribed, which is how many answers to wait for (at most {@code gateway.cluster.request-timeout}).
  * No subscriber means no such pod. Each answer is the {@link AdminResult} the other pod's
  * {@link LocalAdmin} gave, sent back on the asking pod's reply channel.
@@ -100,11 +99,11 @@ final class ClusterAdmin implements RemoteAdmin, DisposableBean {
     }
 
     @Override
-    public List<Delivered> broadcastToOthers(Broadcast call) {
+    public List<AdminResult> askOthers(OnEveryPod call) {
         String requestId = UUID.randomUUID().toString();
         BlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
         pending.put(requestId, replies);
-        List<Delivered> answers = new ArrayList<>();
+        List<AdminResult> answers = new ArrayList<>();
         try {
             long others = publish(channels.adminAll(), new Request(requestId, nodeId(), call)) - 1; // we hear it too
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -113,16 +112,15 @@ final class ClusterAdmin implements RemoteAdmin, DisposableBean {
                 if (reply == null) {
                     break;
                 }
-                if (reply.result() instanceof Delivered delivered) {
-                    answers.add(delivered);
-                }
+                answers.add(reply.result());
             }
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         }
         catch (RuntimeException redisFailure) {
-            log.warn("Cluster: broadcast reached this pod only ({})", ClusterFrames.rootMessage(redisFailure));
+            log.warn("Cluster: {} reached this pod only ({})", call.getClass().getSimpleName(),
+                    ClusterFrames.rootMessage(redisFailure));
         }
         finally {
             pending.remove(requestId);

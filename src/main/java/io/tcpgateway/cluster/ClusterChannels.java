@@ -12,7 +12,10 @@ import io.tcpgateway.config.ClusterProperties;
  * <li>{@code <prefix>:bans}: bans made and lifted on any pod.</li>
  * </ul>
  * The bans in force are also kept in the Redis hash {@code <prefix>:bans} (a key, not a channel), read by
- * a pod when it joins.
+ * a pod when it joins. Keys of principals (CONTRACT section 14): {@code <prefix>:queue:<principal>} (the list
+ * of its queued messages), {@code <prefix>:queues} (the set of principals with one), {@code <prefix>:queued}
+ * (their count at the last sweep), {@code <prefix>:sweep} (held by the pod sweeping) and
+ * {@code <prefix>:login:<listener>:<principal>} (held while a login of it is decided).
  */
 final class ClusterChannels {
 
@@ -64,6 +67,26 @@ final class ClusterChannels {
     /** The channel bans travel on, and the name of the hash that holds those in force. */
     String bans() {
         return prefix + ":bans";
+    }
+
+    String queue(String principal) {
+        return prefix + ":queue:" + principal;
+    }
+
+    String queues() {
+        return prefix + ":queues";
+    }
+
+    String queuedCount() {
+        return prefix + ":queued";
+    }
+
+    String sweepLock() {
+        return prefix + ":sweep";
+    }
+
+    String login(String listener, String principal) {
+        return prefix + ":login:" + listener + ":" + principal;
     }
 
     boolean isReply(String channel) {

@@ -7,7 +7,10 @@ import io.tcpgateway.ban.BanList;
 import io.tcpgateway.config.GatewayProperties;
 import io.tcpgateway.config.ListenerProperties;
 import io.tcpgateway.config.Mode;
+import io.tcpgateway.connection.ConnectionExecutors;
 import io.tcpgateway.listener.ListenerRegistrar;
+import io.tcpgateway.principal.PrincipalMetrics;
+import io.tcpgateway.principal.QueueBounds;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * CONTRACT section 10, present only with {@code gateway.cluster.enabled: true}: the frame bridge
- * (publish out, subscribe in), admin calls and bans between pods, the {@code cluster} health component and its
+ * (publish out, subscribe in), admin calls and bans between pods, principals' queues and logins (section 14), the {@code cluster} health component and its
  * meters: Spring Integration flows and its Redis inbound adapter over Spring Boot's Redis connection
  * ({@code spring.data.redis.*}); frames go out through {@link PipelinedPublisher}.
  */
@@ -84,12 +87,17 @@ public class ClusterConfiguration {
         return new ClusterFrames(clusterPublishChannel, channels, listeners, metrics);
     }
 
-    /** Relay queue ─▶ one pipelined PUBLISH per frame, on the frame's listener channel. */
     @Bean
-    IntegrationFlow clusterPublishFlow(ExecutorChannel clusterPublishChannel, RedisConnectionFactory connectionFactory,
+    FrameConnection clusterFrameConnection(RedisConnectionFactory connectionFactory) {
+        return FrameConnection.beside(connectionFactory);
+    }
+
+    /** Relay queue ─▶ one pipelined PUBLISH per frame, on the frame's listener channel, on a connection of its own. */
+    @Bean
+    IntegrationFlow clusterPublishFlow(ExecutorChannel clusterPublishChannel, FrameConnection clusterFrameConnection,
             ClusterFrames frames) {
         return IntegrationFlow.from(clusterPublishChannel)
-                .handle(new PipelinedPublisher(connectionFactory, frames))
+                .handle(new PipelinedPublisher(clusterFrameConnection.factory(), frames))
                 .get();
     }
 
@@ -134,6 +142,21 @@ public class ClusterConfiguration {
     ClusterAdmin clusterAdmin(StringRedisTemplate redis, JsonMapper json, ClusterChannels channels,
             GatewayProperties properties, LocalAdmin local) {
         return new ClusterAdmin(redis, json, channels, properties.cluster().requestTimeout(), local);
+    }
+
+    /** The offline queues of principals, in Redis (CONTRACT section 14). */
+    @Bean
+    RedisPrincipalQueue redisPrincipalQueue(StringRedisTemplate redis, JsonMapper json, ClusterChannels channels,
+            GatewayProperties properties, ConnectionExecutors executors, PrincipalMetrics metrics) {
+        return new RedisPrincipalQueue(redis, json, channels, QueueBounds.of(properties.principals().queue()),
+                executors.scheduler().getClock(), metrics);
+    }
+
+    /** {@code duplicate-principal} across pods. */
+    @Bean
+    ClusterLogins clusterLogins(StringRedisTemplate redis, ClusterChannels channels, ClusterAdmin admin,
+            GatewayProperties properties) {
+        return new ClusterLogins(redis, channels, admin, properties.cluster().requestTimeout());
     }
 
     @Bean

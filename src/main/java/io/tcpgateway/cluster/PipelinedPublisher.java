@@ -10,8 +10,8 @@ import org.springframework.messaging.MessageHandler;
 
 /**
  * The end of the publish flow: one {@code PUBLISH} per frame on the frame's listener channel, sent
- * without waiting for Redis's reply, so frames queued one after another go out pipelined on Spring
- * Boot's shared Lettuce connection. Spring Integration's {@code RedisPublishingMessageHandler} waits for
+ * without waiting for Redis's reply, so frames queued one after another go out pipelined on a Lettuce
+ * connection of their own ({@link FrameConnection}). Spring Integration's {@code RedisPublishingMessageHandler} waits for
  * each reply; with it one pod published about 4 000 frames/s across (bench/, "Running several pods"
  * in docs/kubernetes.md), one round trip per frame. Lettuce writes one connection's commands in the order they
  * were issued, and all of them are issued by the flow's one thread, so the order is the same. Replies
@@ -33,7 +33,7 @@ final class PipelinedPublisher implements MessageHandler {
         // Both set by ClusterFrames, which builds every message this handler sees.
         String listener = Objects.requireNonNull(message.getHeaders().get(ClusterFrames.LISTENER_HEADER, String.class));
         String topic = Objects.requireNonNull(message.getHeaders().get(ClusterFrames.TOPIC_HEADER, String.class));
-        try (RedisConnection connection = connectionFactory.getConnection()) { // the shared connection: not closed
+        try (RedisConnection connection = connectionFactory.getConnection()) { // its factory's shared connection: not closed
             @SuppressWarnings("unchecked")
             RedisClusterAsyncCommands<byte[], byte[]> commands =
                     (RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection();

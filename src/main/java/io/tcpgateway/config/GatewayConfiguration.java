@@ -36,6 +36,12 @@ public class GatewayConfiguration {
         return new ConfigNameConverter<>(Auth.class, "auth setting");
     }
 
+    @Bean
+    @ConfigurationPropertiesBinding
+    static ConfigNameConverter<DuplicatePrincipal> duplicatePrincipalConverter() {
+        return new ConfigNameConverter<>(DuplicatePrincipal.class, "duplicate-principal setting");
+    }
+
     /** Boot applies the bean of this name to every {@code @ConfigurationProperties} class. */
     @Bean(name = EnableConfigurationProperties.VALIDATOR_BEAN_NAME)
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)

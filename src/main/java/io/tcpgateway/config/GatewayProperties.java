@@ -24,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
  * @param cluster several pods joined through Redis
  * @param flapping flapping detection and bans
  * @param auth client authentication on listeners with {@code auth: token}
+ * @param principals addressing a client by who it is, and its offline queue
  */
 @Validated
 @ConfigurationProperties(prefix = "gateway", ignoreUnknownFields = false)
@@ -38,7 +39,8 @@ public record GatewayProperties(
         @Valid @NestedConfigurationProperty AdminProperties admin,
         @Valid @NestedConfigurationProperty ClusterProperties cluster,
         @Valid @NestedConfigurationProperty FlappingProperties flapping,
-        @Valid @NestedConfigurationProperty AuthProperties auth) {
+        @Valid @NestedConfigurationProperty AuthProperties auth,
+        @Valid @NestedConfigurationProperty PrincipalsProperties principals) {
 
     public GatewayProperties {
         listeners = List.copyOf(listeners);
@@ -56,8 +58,8 @@ public record GatewayProperties(
             @DefaultValue HeartbeatProperties heartbeat, @DefaultValue OutboundProperties outbound,
             @DefaultValue InboundProperties inbound, @DefaultValue ShutdownProperties shutdown, @DefaultValue AdminProperties admin,
             @DefaultValue ClusterProperties cluster, @DefaultValue FlappingProperties flapping,
-            @DefaultValue AuthProperties auth) {
-        this(inIndexOrder(listeners), heartbeat, outbound, inbound, shutdown, admin, cluster, flapping, auth);
+            @DefaultValue AuthProperties auth, @DefaultValue PrincipalsProperties principals) {
+        this(inIndexOrder(listeners), heartbeat, outbound, inbound, shutdown, admin, cluster, flapping, auth, principals);
     }
 
     /** Listeners "0" to "n-1" as a list; none configured: {@code chat} on port 9000. */

@@ -69,6 +69,9 @@ public class GatewayPropertiesValidator implements Validator {
         if (properties.auth() != null) {
             validateAuth(properties, errors);
         }
+        if (properties.principals() != null) {
+            validatePrincipalQueue(properties.principals().queue(), errors);
+        }
         if (properties.flapping() != null) {
             if (!properties.flapping().window().isPositive()) {
                 errors.rejectValue("flapping.window", "positive", "must be greater than 0");
@@ -222,10 +225,33 @@ public class GatewayPropertiesValidator implements Validator {
                 errors.rejectValue("listeners[" + i + "].auth", "tokens", "token needs gateway.auth.tokens.<name> or"
                         + " gateway.auth.jwt.enabled=true: no token could ever be accepted");
             }
+            if (listener.auth() == Auth.NONE && listener.duplicatePrincipal() != null
+                    && listener.duplicatePrincipal() != DuplicatePrincipal.ALLOW) {
+                errors.rejectValue("listeners[" + i + "].duplicate-principal", "auth", listener.duplicatePrincipal().configName()
+                        + " needs auth: token or client-cert on the listener (without it no connection has a principal)");
+            }
             if (listener.auth() == Auth.CLIENT_CERT && !listener.tls()) {
                 errors.rejectValue("listeners[" + i + "].auth", "tls", "client-cert needs an ssl-bundle on the listener"
                         + " (its trust material checks the client certificates)");
             }
+        }
+    }
+
+    /** The offline queue's bounds: positive, and what the process may hold of it well inside the heap. */
+    private void validatePrincipalQueue(PrincipalsProperties.Queue queue, Errors errors) {
+        if (queue.maxMessages() < 1) {
+            errors.rejectValue("principals.queue.max-messages", "positive", "must be greater than 0");
+        }
+        if (queue.maxBytes() < 1) {
+            errors.rejectValue("principals.queue.max-bytes", "positive", "must be greater than 0");
+        }
+        if (!queue.maxTtl().isPositive()) {
+            errors.rejectValue("principals.queue.max-ttl", "positive", "must be greater than 0");
+        }
+        long heap = Runtime.getRuntime().maxMemory();
+        if (queue.maxTotalBytes().toBytes() < 1 || queue.maxTotalBytes().toBytes() > heap / 4) {
+            errors.rejectValue("principals.queue.max-total-bytes", "heap", "must be greater than 0 and at most a quarter of"
+                    + " this JVM's heap (" + heap + " bytes); lower it or raise -Xmx");
         }
     }
 

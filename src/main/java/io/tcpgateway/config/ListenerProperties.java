@@ -36,6 +36,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     unset = the same number as {@code max-frames-per-second}
  * @param auth none, token (first frame {@code AUTH <token>}) or client-cert (a TLS client certificate the
  *     bundle trusts)
+ * @param duplicatePrincipal what a second connection of a principal already connected to this listener does:
+ *     allow it, replace the older one ("ERROR replaced", reason replaced), or refuse the new one ("ERROR already
+ *     connected", reason duplicate); across pods in a cluster. Only on listeners with auth
  * <p>Single-word components are checked with constraint annotations; the multi-word ones by
  * {@link GatewayPropertiesValidator}, so that errors name them as they are written ({@code max-frame-bytes}).
  */
@@ -56,12 +59,14 @@ public record ListenerProperties(
         @DefaultValue("0") int maxConnectRate,
         @DefaultValue("0") int maxFramesPerSecond,
         @Nullable Integer maxFramesBurst,
-        @DefaultValue("none") @NotNull Auth auth) {
+        @DefaultValue("none") @NotNull Auth auth,
+        @DefaultValue("allow") @NotNull DuplicatePrincipal duplicatePrincipal) {
 
     /** The listener that runs when nothing is configured: {@code chat} on port 9000. */
     static ListenerProperties defaultChat() {
         return new ListenerProperties("chat", 9000, "0.0.0.0", Mode.BROADCAST, false, Framing.LINE, 65536, 10000, null,
-                ProxyProtocol.OFF, Duration.ofSeconds(5), List.of(), 0, 0, 0, null, Auth.NONE);
+                ProxyProtocol.OFF, Duration.ofSeconds(5), List.of(), 0, 0, 0, null, Auth.NONE,
+                DuplicatePrincipal.ALLOW);
     }
 
     /** Frames a connection may send at once: {@code max-frames-burst}, or {@code max-frames-per-second} when unset. */

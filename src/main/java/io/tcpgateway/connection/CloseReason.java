@@ -53,6 +53,16 @@ public enum CloseReason {
     AUTH_FAILED("auth-failed", "ERROR auth failed"),
     /** No {@code AUTH} frame within {@code gateway.auth.timeout}. */
     AUTH_TIMEOUT("auth-timeout", "ERROR auth timeout"),
+    /**
+     * A newer connection of the same principal logged in to the listener, on this pod or another, and the
+     * listener says {@code duplicate-principal: replace} (CONTRACT section 14).
+     */
+    REPLACED("replaced", "ERROR replaced"),
+    /**
+     * It logged in as a principal already connected to the listener, on this pod or another, and the
+     * listener says {@code duplicate-principal: refuse}.
+     */
+    DUPLICATE("duplicate", "ERROR already connected"),
     /** The gateway is shutting down; the goodbye is {@code gateway.shutdown.message}. */
     SHUTDOWN("shutdown", null),
     /** Anything else: broken framing ({@code ERROR invalid frame}), a TLS failure, an I/O error. */

@@ -128,23 +128,23 @@ final class ConnectionPreamble {
         try {
             SSLSocket tls = (SSLSocket) socket;
             int before = tls.getSoTimeout();
-            tls.setSoTimeout((int) Math.max(1, listener.authTimeout().toMillis()));
+            tls.setSoTimeout((int) Math.max(1, listener.auth().timeout().toMillis()));
             tls.startHandshake();
             tls.setSoTimeout(before);
             String principal = CertificatePrincipal.of((X509Certificate) tls.getSession().getPeerCertificates()[0]);
             String problem = PrincipalRules.problemWith(principal);
             if (problem != null) {
-                listener.authenticationFailed(peer, CloseReason.AUTH_FAILED, "client certificate with " + problem);
+                listener.auth().failed(peer, CloseReason.AUTH_FAILED, "client certificate with " + problem);
                 return false;
             }
             peer.authenticatedAs(principal);
             return true;
         }
         catch (SocketTimeoutException slow) {
-            listener.authenticationFailed(peer, CloseReason.AUTH_TIMEOUT, "no TLS handshake within the auth timeout");
+            listener.auth().failed(peer, CloseReason.AUTH_TIMEOUT, "no TLS handshake within the auth timeout");
         }
         catch (IOException | RuntimeException refused) {
-            listener.authenticationFailed(peer, CloseReason.AUTH_FAILED, "TLS handshake without a trusted client "
+            listener.auth().failed(peer, CloseReason.AUTH_FAILED, "TLS handshake without a trusted client "
                     + "certificate: " + refused.getMessage());
         }
         return false;

@@ -7,10 +7,10 @@ import io.tcpgateway.config.Mode;
 import io.tcpgateway.config.OutboundProperties;
 import io.tcpgateway.config.ProxyProtocol;
 import io.tcpgateway.framing.FrameCodec;
-import io.tcpgateway.logging.LogText;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -44,9 +44,8 @@ public final class GatewayListener {
     private final BanGate bans;
     private final InboundBudget inboundBudget;
     private final DescriptorReserve descriptors;
-    private final boolean requiresToken;
+    private final ListenerAuth auth;
     private final boolean includeSender;
-    private final Duration authTimeout;
     private final AcceptGate acceptGate;
     private volatile @Nullable Acceptor acceptor;
     private volatile @Nullable MessageChannel toOne;
@@ -61,10 +60,9 @@ public final class GatewayListener {
         this.inboundBudget = inboundBudget;
         this.descriptors = descriptors;
         this.bans = bans;
-        this.requiresToken = properties.auth() == Auth.TOKEN;
-        this.peers = new OpenPeers(properties, requiresToken);
+        this.peers = new OpenPeers(properties, properties.auth() != Auth.NONE);
+        this.auth = new ListenerAuth(this, peers, bans, authTimeout);
         this.includeSender = properties.includeSender();
-        this.authTimeout = authTimeout;
         this.connectionIdSuffix = connectionIdSuffix;
         this.codec = FrameCodec.of(properties.framing(), properties.maxFrameBytes());
         this.acceptGate = new AcceptGate(properties, codec, descriptors, bans);
@@ -94,32 +92,14 @@ public final class GatewayListener {
         return descriptors;
     }
 
-    /** {@code auth: token}: a connection's first frame must be {@code AUTH <token>}. */
-    public boolean requiresToken() {
-        return requiresToken;
+    /** How its clients prove who they are and log in (CONTRACT sections 11 and 14). */
+    public ListenerAuth auth() {
+        return auth;
     }
 
-    /** How long a connection may take to authenticate ({@code gateway.auth.timeout}). */
-    public Duration authTimeout() {
-        return authTimeout;
-    }
-
-    /**
-     * A failed ({@code auth-failed}) or timed-out ({@code auth-timeout}) authentication: counted in
-     * {@code gateway.auth.failures}, logged once without the token, fed to flapping detection, and the
-     * peer closed with its goodbye where {@link ClosePolicy} gives one.
-     */
-    public void authenticationFailed(Peer peer, CloseReason reason, String why) {
-        stats.authenticationFailed(reason);
-        log.atInfo().addKeyValue("listener", name()).addKeyValue("connectionId", peer.id())
-                .addKeyValue("remote", peer.remoteAddress()).addKeyValue("reason", reason)
-                .log("Authentication failed: listener={} id={} remote={} reason={} ({})", name(), peer.id(),
-                        peer.remoteAddress(), reason, LogText.escape(why)); // a JWT's refusal may quote its claims
-        InetAddress client = peer.clientAddress();
-        if (client != null) {
-            bans.authenticationFailed(client);
-        }
-        peer.closeSaying(reason);
+    /** The open peers of this listener that claimed {@code principal}, oldest first. */
+    public List<Peer> ofPrincipal(String principal) {
+        return peers.ofPrincipal(principal);
     }
 
     public void bind(Acceptor acceptor) {

@@ -1,8 +1,11 @@
 package io.tcpgateway.connection;
 
+import io.tcpgateway.config.DuplicatePrincipal;
 import io.tcpgateway.config.ListenerProperties;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * under {@code max-connections} and {@code max-connections-per-source}, release, lookup by id, and
  * delivery of one encoded frame to all of them. On an {@code auth: token} listener a peer that has not
  * authenticated yet receives nothing sent to all; that check is chosen once, not tested per receiver on
- * listeners without it (it cost 8-25 % of broadcast 100x1 when it was).
+ * listeners without it (it cost 8-25 % of broadcast 100x1 when it was). On a listener with auth the open
+ * peers are also found by principal, and {@code duplicate-principal} is decided here, atomically per principal.
  */
 final class OpenPeers {
 
@@ -22,6 +26,8 @@ final class OpenPeers {
     private final AtomicInteger admitted = new AtomicInteger();
     /** Admitted connections per client address; used only with {@code max-connections-per-source}. */
     private final Map<String, Integer> openPerSource = new ConcurrentHashMap<>();
+    /** The open peers that claimed a principal, by principal (small immutable lists); empty without auth. */
+    private final Map<String, List<Peer>> byPrincipal = new ConcurrentHashMap<>();
     private final int maxConnections;
     private final int maxPerSource;
     private final boolean onlyAuthenticated;
@@ -60,9 +66,49 @@ final class OpenPeers {
         if (peers.remove(peer.id(), peer)) {
             admitted.decrementAndGet();
             releaseSourceSlot(peer.remoteAddress());
+            String principal = peer.principal();
+            if (principal != null) {
+                byPrincipal.computeIfPresent(principal, (key, holders) -> without(holders, peer));
+            }
             return true;
         }
         return false;
+    }
+
+    /**
+     * What {@code peer}, open and authenticated, claiming its principal here comes to under {@code policy}:
+     * null when it is refused ({@code refuse} and another peer holds the principal, or it is no longer
+     * open), else the peers it displaces ({@code replace}: every other holder; none otherwise). One compute
+     * per principal, so two logins of one principal at the same moment are decided one after the other.
+     */
+    @Nullable List<Peer> claim(Peer peer, String principal, DuplicatePrincipal policy) {
+        List<Peer>[] displaced = new List[1];
+        byPrincipal.compute(principal, (key, holders) -> {
+            List<Peer> current = (holders == null) ? List.of() : holders;
+            if (peers.get(peer.id()) != peer || (policy == DuplicatePrincipal.REFUSE && !current.isEmpty())) {
+                return holders; // closed meanwhile (its release ran before), or refused
+            }
+            if (policy == DuplicatePrincipal.REPLACE) {
+                displaced[0] = current;
+                return List.of(peer);
+            }
+            displaced[0] = List.of();
+            List<Peer> more = new ArrayList<>(current);
+            more.add(peer);
+            return List.copyOf(more);
+        });
+        return displaced[0];
+    }
+
+    /** The open peers that claimed {@code principal} (logged in, or logging in), oldest first. */
+    List<Peer> ofPrincipal(String principal) {
+        return byPrincipal.getOrDefault(principal, List.of());
+    }
+
+    private static @Nullable List<Peer> without(List<Peer> holders, Peer peer) {
+        List<Peer> rest = new ArrayList<>(holders);
+        rest.remove(peer);
+        return rest.isEmpty() ? null : List.copyOf(rest);
     }
 
     /** A view, cheap to iterate on every broadcast. */

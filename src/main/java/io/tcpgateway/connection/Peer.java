@@ -49,6 +49,7 @@ public final class Peer extends PeerActivity {
     private volatile @Nullable CloseReason closeReason;
 
     private volatile boolean admitted;
+    private volatile boolean loggedIn; // CONTRACT section 14; unused without auth
     /** The client ended its input: the reader has stopped, and the socket closes once the answers are out. */
     private volatile boolean inputEnded;
     /** When it stopped being open (the close was decided), epoch millis; 0 while open. */
@@ -230,11 +231,7 @@ public final class Peer extends PeerActivity {
         return listener;
     }
 
-    /**
-     * The connection is {@code client}'s, relayed by a load balancer (a PROXY header said so): the
-     * client's address becomes the peer's everywhere, the socket's is kept as {@link #proxyAddress}.
-     * Called by the reader before the peer is published.
-     */
+    /** A PROXY header named {@code client}: its address is the peer's everywhere, the socket's is {@link #proxyAddress}. */
     void relayedFor(InetSocketAddress client) {
         proxyAddress = remoteAddress;
         remoteAddress = client.getAddress().getHostAddress();
@@ -246,14 +243,19 @@ public final class Peer extends PeerActivity {
         return principal;
     }
 
-    /** Authentication succeeded: from now on the peer is an ordinary one (it receives broadcasts). */
+    /** Authentication succeeded; it becomes an ordinary peer once its login is complete ({@link #completeLogin}). */
     public void authenticatedAs(String principal) {
         this.principal = principal;
     }
 
-    /** Whether it still has to authenticate ({@code auth: token}, no {@code OK} yet): it receives no broadcast. */
+    /** Answered ({@code OK}) and given what was queued for it: from now on, and not before, it takes what is sent to all. */
+    public void completeLogin() {
+        loggedIn = true;
+    }
+
+    /** Not logged in yet on a listener with auth (no {@code OK}, or its queued messages not yet sent): no broadcast. */
     public boolean awaitsAuthentication() {
-        return principal == null && listener.requiresToken();
+        return !loggedIn && listener.auth().authenticates();
     }
 
     /** The load balancer's address when a PROXY header named the client; null otherwise. */

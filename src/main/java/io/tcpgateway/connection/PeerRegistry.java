@@ -72,9 +72,13 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent>, Cl
             return;
         }
         logLine("Connection opened", peer, false);
-        if (listener.requiresToken()) {
+        String certified = peer.principal(); // a client certificate's CN, proven in the TLS handshake
+        if (certified != null) {
+            listener.auth().logIn(peer, certified, null);
+        }
+        if (listener.auth().requiresToken()) {
             TaskScheduler scheduler = listener.executors().scheduler();
-            scheduler.schedule(() -> authenticationDue(peer), scheduler.getClock().instant().plus(listener.authTimeout()));
+            scheduler.schedule(() -> authenticationDue(peer), scheduler.getClock().instant().plus(listener.auth().timeout()));
         }
         if (peer.isClosing()) { // its close was decided while it was being admitted: it leaves again
             listener.retire(peer);
@@ -84,8 +88,8 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent>, Cl
     /** {@code gateway.auth.timeout} after it opened: a peer still without {@code OK} is closed. */
     private static void authenticationDue(Peer peer) {
         if (peer.awaitsAuthentication() && !peer.isClosing()) {
-            peer.listener().authenticationFailed(peer, CloseReason.AUTH_TIMEOUT,
-                    "no AUTH frame within " + peer.listener().authTimeout().toMillis() + " ms");
+            peer.listener().auth().failed(peer, CloseReason.AUTH_TIMEOUT,
+                    "no AUTH frame within " + peer.listener().auth().timeout().toMillis() + " ms");
         }
     }
 
@@ -155,6 +159,13 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent>, Cl
             }
         }
         return Optional.empty();
+    }
+
+    /** The open connections of {@code principal} on every listener of this pod (logged in or logging in). */
+    public List<Peer> ofPrincipal(String principal) {
+        List<Peer> found = new ArrayList<>();
+        listeners.forEach((listener) -> found.addAll(listener.ofPrincipal(principal)));
+        return found;
     }
 
     /** Every live peer of every listener: a snapshot. */

@@ -41,20 +41,21 @@ final class AuthFrames {
             return;
         }
         if (!startsWithAuth(frame)) {
-            listener.authenticationFailed(peer, CloseReason.AUTH_FAILED, "its first frame was not AUTH <token>");
+            listener.auth().failed(peer, CloseReason.AUTH_FAILED, "its first frame was not AUTH <token>");
             return;
         }
         String token = new String(frame, AUTH.length, frame.length - AUTH.length, StandardCharsets.UTF_8).strip();
         switch (verifier.verify(token)) {
             case Verdict.Accepted accepted -> {
-                peer.authenticatedAs(accepted.principal());
-                peer.sendPayload(OK, peer);
+                if (!listener.auth().logIn(peer, accepted.principal(), OK)) {
+                    return; // refused (duplicate-principal: refuse), and closed with its reason
+                }
                 log.atInfo().addKeyValue("listener", listener.name()).addKeyValue("connectionId", peer.id())
                         .addKeyValue("remote", peer.remoteAddress()).addKeyValue("principal", LogText.escape(accepted.principal()))
                         .log("Connection authenticated: listener={} id={} remote={} principal={}", listener.name(), peer.id(),
                                 peer.remoteAddress(), LogText.escape(accepted.principal()));
             }
-            case Verdict.Refused refused -> listener.authenticationFailed(peer, CloseReason.AUTH_FAILED, refused.why());
+            case Verdict.Refused refused -> listener.auth().failed(peer, CloseReason.AUTH_FAILED, refused.why());
         }
     }
 

@@ -13,6 +13,7 @@ import io.tcpgateway.connection.GatewayConnectionSupport;
 import io.tcpgateway.connection.GatewayListener;
 import io.tcpgateway.connection.InboundBudget;
 import io.tcpgateway.connection.PeerRegistry;
+import io.tcpgateway.connection.PrincipalLogin;
 import io.tcpgateway.connection.SocketLayer;
 import java.time.Duration;
 import java.util.List;
@@ -83,6 +84,7 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
     private final TokenVerifier tokens;
     private final InboundBudget inboundBudget;
     private final DescriptorReserve descriptors;
+    private final ObjectProvider<PrincipalLogin> principalLogin;
     private final List<GatewayListener> listeners = new CopyOnWriteArrayList<>();
     /** Per listener name: completed by the factory's listening event, or failed by its exception event. */
     private final Map<String, CompletableFuture<Void>> binding = new ConcurrentHashMap<>();
@@ -91,7 +93,9 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
     public ListenerRegistrar(GatewayProperties properties, IntegrationFlowContext flowContext,
             ConnectionExecutors executors, SslBundles sslBundles, ObjectProvider<MeterRegistry> meterRegistry,
             ListableBeanFactory beans, ObjectProvider<BroadcastRelay> relay, PeerRegistry registry, BanGate bans,
-            TokenVerifier tokens, InboundBudget inboundBudget, DescriptorReserve descriptors) {
+            TokenVerifier tokens, InboundBudget inboundBudget, DescriptorReserve descriptors,
+            ObjectProvider<PrincipalLogin> principalLogin) {
+        this.principalLogin = principalLogin;
         this.inboundBudget = inboundBudget;
         this.descriptors = descriptors;
         this.beans = beans;
@@ -138,6 +142,7 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
         GatewayListener listener = new GatewayListener(config, properties.outbound(),
                 executors, properties.cluster().connectionIdSuffix(), bans, properties.auth().timeout(), inboundBudget,
                 descriptors);
+        principalLogin.ifAvailable(listener.auth()::completeLoginsWith);
         SslBundle bundle = config.tls() ? TlsSocketFactories.bundleFor(config, index, sslBundles) : null;
         GatewayServerConnectionFactory factory = connectionFactory(listener, bundle);
         listener.bind(factory);
@@ -153,7 +158,7 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
         DirectChannel toOneChannel = new DirectChannel();
         MessageHandler mode = (config.mode() == Mode.ECHO) ? toOneChannel::send
                 : new BroadcastHandler(listener, relay.getIfAvailable(() -> BroadcastRelay.NONE));
-        AuthFrames authFrames = listener.requiresToken() ? new AuthFrames(listener, tokens) : null;
+        AuthFrames authFrames = listener.auth().requiresToken() ? new AuthFrames(listener, tokens) : null;
         IntegrationFlowBuilder flow = IntegrationFlow.from(inbound).handle(new FrameHandler(mode, authFrames));
         IntegrationFlowRegistration registration = flowContext.registration(flow.get())
                 .id(flowId)

@@ -39,7 +39,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "gateway.admin.password=test-secret",
         "gateway.listeners[0].name=chat", "gateway.listeners[0].port=0",
-        "gateway.listeners[1].name=devices", "gateway.listeners[1].port=0", "gateway.listeners[1].mode=echo" })
+        "gateway.listeners[1].name=devices", "gateway.listeners[1].port=0", "gateway.listeners[1].mode=echo",
+        "gateway.listeners[2].name=fleet", "gateway.listeners[2].port=0", "gateway.listeners[2].auth=token",
+        // printf %s dashboard-token-a | sha256sum
+        "gateway.auth.tokens.device-a=b1ac1fee9be7158b4940b55c5c9e60f3c55a413cdb897dad6b3f0f01198a5498" })
 class DashboardBrowserIT {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -147,6 +150,46 @@ class DashboardBrowserIT {
         }
         Path screenshot = browser.getScreenshotAs(OutputType.FILE).toPath();
         Files.copy(screenshot, Path.of("target", "dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void anOperatorSendsToAPrincipalQueuesForAnOfflineOneAndSeesItsQueue() {
+        TcpTestClient device = TcpTestClient.connect(GatewayPorts.of(registrar, "fleet"));
+        clients.add(device);
+        device.sendLine("AUTH dashboard-token-a");
+        assertThat(device.readLine()).isEqualTo("OK");
+        browser.get("http://admin:test-secret@127.0.0.1:" + managementPort + "/dashboard");
+        browser.get("http://127.0.0.1:" + managementPort + "/dashboard");
+
+        type("principal-name", "device-a");
+        type("principal-message", "hello device-a");
+        browser.findElement(By.cssSelector("#principal button[type=submit]")).click();
+        await().until(() -> status().contains("send to device-a: 200"));
+        assertThat(status()).contains("\"delivered\":1");
+        assertThat(device.readLine()).isEqualTo("hello device-a");
+        await().until(() -> browser.findElement(By.id("principal-info")).getText().contains("device-a: 1 connection(s)"));
+
+        type("principal-name", "device-b");
+        type("principal-message", "when you are back");
+        type("principal-ttl", "PT1H");
+        browser.findElement(By.cssSelector("#principal button[type=submit]")).click();
+        await().until(() -> status().contains("send to device-b: 202"));
+        await().until(() -> browser.findElement(By.id("principal-info")).getText().contains("0 connection(s); 1 queued"));
+        type("filter-principal", "device-b");
+        browser.findElement(By.cssSelector("#filters button[type=submit]")).click();
+        await().until(() -> "1".equals(browser.findElement(By.id("principal-queued")).getAttribute("data-queued")));
+
+        browser.findElement(By.id("principal-disconnect")).click();
+        await().until(() -> status().contains("disconnect device-b: 204"));
+        type("filter-principal", "");
+        assertThat(AdminClient.as(managementPort, "admin", "test-secret").get("/actuator/principals/device-b").status())
+                .isEqualTo(404);
+    }
+
+    private void type(String id, String text) {
+        WebElement input = browser.findElement(By.id(id));
+        input.clear();
+        input.sendKeys(text);
     }
 
     @Test

@@ -56,6 +56,12 @@ class ConfigurationErrorsTest {
             zero frame timeout    | gateway.inbound.frame-timeout=0s                                     | gateway.inbound.frame-timeout | 0
             zero write deadline   | gateway.outbound.write-deadline=0s                                   | gateway.outbound.write-deadline | 0
             tiny flapping table   | gateway.flapping.max-tracked=5                                       | gateway.flapping.max-tracked  | 5
+            duplicates, no auth   | gateway.listeners[0].duplicate-principal=replace                     | gateway.listeners[0].duplicate-principal | needs auth
+            unknown duplicates    | gateway.listeners[0].duplicate-principal=kick                        | gateway.listeners[0].duplicate-principal | kick
+            zero queue messages   | gateway.principals.queue.max-messages=0                              | gateway.principals.queue.max-messages | 0
+            zero queue bytes      | gateway.principals.queue.max-bytes=0                                 | gateway.principals.queue.max-bytes | 0
+            zero queue ttl        | gateway.principals.queue.max-ttl=0s                                  | gateway.principals.queue.max-ttl | 0
+            queues over the heap  | gateway.principals.queue.max-total-bytes=100TB                       | gateway.principals.queue.max-total-bytes | a quarter of this JVM's heap
             """)
     void aBadValueIsRefusedNamingThePropertyAndTheValue(String title, String overrides, String property, String value) {
         Map<String, String> properties = new LinkedHashMap<>(Map.of(

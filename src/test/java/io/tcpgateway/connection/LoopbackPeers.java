@@ -2,6 +2,7 @@ package io.tcpgateway.connection;
 
 import io.tcpgateway.ban.BanGate;
 import io.tcpgateway.config.Auth;
+import io.tcpgateway.config.DuplicatePrincipal;
 import io.tcpgateway.config.Framing;
 import io.tcpgateway.config.ListenerProperties;
 import io.tcpgateway.config.Mode;
@@ -51,7 +52,7 @@ final class LoopbackPeers implements AutoCloseable {
         };
         ListenerProperties properties = new ListenerProperties("test", 0, "127.0.0.1", Mode.BROADCAST, false,
                 Framing.LINE, 65_536, maxConnections, null, ProxyProtocol.OFF, Duration.ofSeconds(5), List.of(), maxPerSource, 0, 0, null,
-                Auth.NONE);
+                Auth.NONE, DuplicatePrincipal.ALLOW);
         listener = new GatewayListener(properties, new OutboundProperties(maxPendingBytes, Duration.ofMillis(50),
                 Duration.ofSeconds(10)), new ConnectionExecutors(scheduler, counting), "", BanGate.OPEN, Duration.ofSeconds(5),
                 new InboundBudget(64L << 20, Duration.ofSeconds(30)), new DescriptorReserve(0, 0));

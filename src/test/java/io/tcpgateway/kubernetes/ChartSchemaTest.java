@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.tcpgateway.config.DuplicatePrincipal;
 import io.tcpgateway.config.GatewayProperties;
 import io.tcpgateway.config.ListenerProperties;
 import io.tcpgateway.support.GatewayConfig;
@@ -86,8 +87,13 @@ class ChartSchemaTest {
 
         RenderedChart chart = RenderedChart.render("every-gateway-key.yaml");
         String yaml = ((V1ConfigMap) KubernetesModel.validate(chart.only("ConfigMap"))).getData().get("application.yml");
-        GatewayProperties bound = GatewayConfig.bindYaml(new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)));
+        // Its listener takes tokens, which a pod reads from auth.tokensSecret, not from the ConfigMap.
+        GatewayProperties bound = GatewayConfig.bindYaml(new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)),
+                Map.of("gateway.auth.tokens.device-a", "0".repeat(64)));
         ListenerProperties devices = bound.listeners().get(0);
+        assertThat(devices.duplicatePrincipal()).isEqualTo(DuplicatePrincipal.REPLACE);
+        assertThat(bound.principals().queue().maxTtl().toHours()).isEqualTo(12);
+        assertThat(bound.principals().queue().maxTotalBytes().toMegabytes()).isEqualTo(32);
         assertThat(devices.maxFramesBurst()).isEqualTo(200);
         assertThat(devices.includeSender()).isTrue();
         assertThat(bound.heartbeat().ping()).isEqualTo("HELLO");

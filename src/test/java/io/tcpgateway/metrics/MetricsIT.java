@@ -80,13 +80,19 @@ class MetricsIT {
 
         assertThat(metric("gateway_connections_opened_total", "metered")).isEqualTo(6);
         assertThat(metric("gateway_connections_active", "metered")).isZero();
-        for (String reason : new String[] {"slow-consumer", "shutdown", "error"}) {
+        for (String reason : new String[] {"slow-consumer", "shutdown", "error", "replaced", "duplicate"}) {
             assertThat(closed(reason)).as("registered before it ever happens: " + reason).isZero();
         }
         assertThat(metric("gateway_connections_opened_total", "other")).as("per-listener tags").isZero();
         // Registered from start-up; FlowControlIT and AcceptErrorsIT make them move.
         assertThat(metric("gateway_producer_stalls_total", "metered")).isZero();
         assertThat(metric("gateway_accept_errors_total", "metered")).isZero();
+        // CONTRACT section 14's, from start-up too; PrincipalsIT makes them move.
+        String scrape = scrape();
+        for (String result : new String[] {"delivered", "queued", "expired", "refused"}) {
+            assertThat(value(scrape, "gateway_principals_messages_total\\{result=\"" + result + "\"}")).as(result).isZero();
+        }
+        assertThat(value(scrape, "gateway_principals_queued")).isZero();
     }
 
     private double closed(String reason) {

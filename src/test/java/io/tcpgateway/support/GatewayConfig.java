@@ -1,6 +1,7 @@
 package io.tcpgateway.support;
 
 import io.tcpgateway.config.Auth;
+import io.tcpgateway.config.DuplicatePrincipal;
 import io.tcpgateway.config.ConfigNameConverter;
 import io.tcpgateway.config.Framing;
 import io.tcpgateway.config.GatewayProperties;
@@ -63,6 +64,14 @@ public final class GatewayConfig {
         return bind(yaml(yaml));
     }
 
+    /** The given YAML document with {@code alongside} (what a pod reads from mounted Secrets, say). */
+    public static GatewayProperties bindYaml(Resource yaml, Map<String, String> alongside) {
+        List<PropertySource<?>> sources = new ArrayList<>();
+        sources.add(new MapPropertySource("alongside", new LinkedHashMap<>(alongside)));
+        sources.addAll(yaml(yaml));
+        return bind(sources);
+    }
+
     /**
      * As Spring Boot's ConfigurationPropertiesBinder binds {@code @ConfigurationProperties(ignoreUnknownFields
      * = false)} with validators: unknown keys refused, bean constraints and the validator applied, the
@@ -74,6 +83,7 @@ public final class GatewayConfig {
         conversion.addConverter(new ConfigNameConverter<>(Framing.class, "framing"));
         conversion.addConverter(new ConfigNameConverter<>(ProxyProtocol.class, "proxy-protocol setting"));
         conversion.addConverter(new ConfigNameConverter<>(Auth.class, "auth setting"));
+        conversion.addConverter(new ConfigNameConverter<>(DuplicatePrincipal.class, "duplicate-principal setting"));
         try (LocalValidatorFactoryBean beanConstraints = new LocalValidatorFactoryBean()) {
             beanConstraints.afterPropertiesSet();
             Binder binder = new Binder(ConfigurationPropertySources.from(sources),

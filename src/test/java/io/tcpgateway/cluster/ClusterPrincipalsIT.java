@@ -1,0 +1,268 @@
+package io.tcpgateway.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tcpgateway.support.AdminClient.Response;
+import io.tcpgateway.support.ClusterNode;
+import io.tcpgateway.support.TcpTestClient;
+import io.tcpgateway.support.TestCertificates;
+import io.tcpgateway.support.TestRedis;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * CONTRACT section 14 across three real gateways (full application contexts) and a real redis-server: a
+ * message to a principal's connections on two pods, a queue kept in Redis and delivered exactly once when the
+ * principal logs in on two pods at the same moment, replace and refuse across pods, DELETE from a pod that holds
+ * none of its connections.
+ */
+class ClusterPrincipalsIT {
+
+    static final List<String> DEVICES = List.of("dev-1", "dev-2", "dev-3", "dev-4", "dev-5", "dev-6");
+
+    static TestRedis redis;
+    static ClusterNode a;
+    static ClusterNode b;
+    static ClusterNode c;
+
+    final List<TcpTestClient> clients = new ArrayList<>();
+
+    @BeforeAll
+    static void threeGatewaysAndOneRedis() {
+        redis = TestRedis.start();
+        a = start("node-a");
+        b = start("node-b");
+        c = start("node-c");
+        await().atMost(Duration.ofSeconds(30)).until(() -> redis.subscribers("tcp-gateway:admin") == 3);
+    }
+
+    static ClusterNode start(String node) {
+        List<String> properties = new ArrayList<>(List.of(
+                "gateway.listeners[2].name=devices", "gateway.listeners[2].port=0", "gateway.listeners[2].auth=token",
+                "gateway.listeners[3].name=replace", "gateway.listeners[3].port=0", "gateway.listeners[3].auth=token",
+                "gateway.listeners[3].duplicate-principal=replace", "gateway.listeners[3].mode=echo",
+                "gateway.listeners[4].name=refuse", "gateway.listeners[4].port=0", "gateway.listeners[4].auth=token",
+                "gateway.listeners[4].duplicate-principal=refuse", "gateway.listeners[4].mode=echo"));
+        DEVICES.forEach((device) -> properties.add("gateway.auth.tokens." + device + "=" + TestCertificates.sha256Hex(token(device))));
+        return ClusterNode.start(node, redis.port(), properties.toArray(String[]::new));
+    }
+
+    static String token(String device) {
+        return "token-of-" + device;
+    }
+
+    @AfterAll
+    static void stopAll() {
+        for (AutoCloseable closeable : new AutoCloseable[] { a, b, c, redis }) {
+            try {
+                if (closeable != null) {
+                    closeable.close();
+                }
+            }
+            catch (Exception ignored) {
+                // the next one is still closed
+            }
+        }
+    }
+
+    @AfterEach
+    void closeClients() {
+        clients.forEach(TcpTestClient::close);
+        await().until(() -> a.registry().size() == 0 && b.registry().size() == 0 && c.registry().size() == 0);
+    }
+
+    @Test
+    void aMessageReachesTheConnectionsOfThePrincipalOnEveryPod() {
+        TcpTestClient onA = login(a, "devices", "dev-1");
+        TcpTestClient onB = login(b, "devices", "dev-1");
+        Response sent = c.admin().post("/actuator/principals/dev-1", "{\"message\":\"to both\"}");
+        assertThat(sent.status()).as(sent.body()).isEqualTo(200);
+        assertThat(sent.json().at("/delivered").asInt()).isEqualTo(2);
+        assertThat(onA.readLine()).isEqualTo("to both");
+        assertThat(onB.readLine()).isEqualTo("to both");
+        JsonNode shown = c.admin().get("/actuator/principals/dev-1").json();
+        assertThat(shown.at("/connections").findValuesAsString("id")).containsExactlyInAnyOrder(a.idOf(onA), b.idOf(onB));
+    }
+
+    @Test
+    void aMessageQueuedOnOnePodIsDeliveredOnceWhenThePrincipalLogsInOnTwoOthersAtTheSameMoment() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            for (int i = 1; i <= 3; i++) {
+                Response queued = a.admin().post("/actuator/principals/dev-2",
+                        "{\"message\":\"round " + round + " message " + i + "\",\"ttl\":\"PT10M\"}");
+                assertThat(queued.status()).as(queued.body()).isEqualTo(202);
+            }
+            assertThat(b.admin().get("/actuator/principals/dev-2").json().at("/queued").asInt()).isEqualTo(3);
+            TcpTestClient onB = connect(b, "devices");
+            TcpTestClient onC = connect(c, "devices");
+            CyclicBarrier together = new CyclicBarrier(2);
+            CompletableFuture<List<String>> fromB = CompletableFuture.supplyAsync(() -> loginAndDrain(onB, together));
+            CompletableFuture<List<String>> fromC = CompletableFuture.supplyAsync(() -> loginAndDrain(onC, together));
+            List<String> all = new ArrayList<>(fromB.get());
+            all.addAll(fromC.get());
+            // Each message exactly once, and in order on the connection that took it (one takes them all).
+            assertThat(all).containsExactly("round " + round + " message 1", "round " + round + " message 2",
+                    "round " + round + " message 3");
+            assertThat(List.of(fromB.get().size(), fromC.get().size())).containsAnyOf(0).contains(3);
+            onB.close();
+            onC.close();
+            await().until(() -> b.registry().size() == 0 && c.registry().size() == 0);
+        }
+    }
+
+    /** AUTH, OK, then every frame up to the answer to a PING sent after OK. */
+    private static List<String> loginAndDrain(TcpTestClient client, CyclicBarrier together) {
+        try {
+            together.await();
+        }
+        catch (Exception ex) {
+            throw new IllegalStateException(ex);
+        }
+        client.sendLine("AUTH " + token("dev-2"));
+        assertThat(client.readLine()).isEqualTo("OK");
+        client.sendLine("PING");
+        List<String> frames = new ArrayList<>();
+        for (String line = client.readLine(); !line.equals("PONG"); line = client.readLine()) {
+            frames.add(line);
+        }
+        return frames;
+    }
+
+    @Test
+    void queuedMessagesComeRightAfterOkBeforeBroadcastsFromThisPodAndAnother() throws Exception {
+        TcpTestClient talkerHere = login(b, "devices", "dev-1");
+        TcpTestClient talkerThere = login(a, "devices", "dev-3");
+        AtomicBoolean talking = new AtomicBoolean(true);
+        List<Thread> broadcasters = new ArrayList<>();
+        // A steady 2 000 frames/s each, well inside what one Redis carries: a login's take from the queue is a
+        // Redis round trip, so several broadcasts arrive while it runs, and would overtake the queued messages
+        // if the connection took broadcasts before it had them.
+        for (TcpTestClient talker : List.of(talkerHere, talkerThere)) {
+            broadcasters.add(Thread.ofVirtual().start(() -> {
+                for (int n = 0; talking.get(); n++) {
+                    talker.sendLine("broadcast " + n);
+                    LockSupport.parkNanos(500_000);
+                }
+            }));
+        }
+        try {
+            for (int round = 0; round < 20; round++) {
+                for (int i = 1; i <= 3; i++) {
+                    assertThat(c.admin().post("/actuator/principals/dev-4", "{\"message\":\"queued " + i + "\",\"ttl\":\"PT1H\"}")
+                            .status()).isEqualTo(202);
+                }
+                try (TcpTestClient device = b.connect("devices")) {
+                    device.sendLine("AUTH " + token("dev-4"));
+                    assertThat(device.readLine()).isEqualTo("OK");
+                    for (int i = 1; i <= 3; i++) {
+                        assertThat(device.readLine()).as("round " + round).isEqualTo("queued " + i);
+                    }
+                    assertThat(device.readLine()).startsWith("broadcast ");
+                }
+                await().until(() -> b.registry().ofPrincipal("dev-4").isEmpty());
+            }
+        }
+        finally {
+            talking.set(false);
+            for (Thread broadcaster : broadcasters) {
+                broadcaster.join();
+            }
+        }
+    }
+
+    @Test
+    void replaceHoldsAcrossPods() {
+        TcpTestClient older = login(a, "replace", "dev-3");
+        TcpTestClient newer = login(b, "replace", "dev-3");
+        assertThat(older.readLine()).isEqualTo("ERROR replaced");
+        older.awaitClosedByServer();
+        newer.sendLine("still here");
+        assertThat(newer.readLine()).isEqualTo("still here");
+        await().untilAsserted(() -> assertThat(a.admin().get("/actuator/connections?state=closed&principal=dev-3").json()
+                .at("/connections/0/reason").asString()).isEqualTo("replaced"));
+    }
+
+    @Test
+    void twoLoginsOfOnePrincipalOnTwoPodsAtOnceLeaveExactlyOne() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            TcpTestClient onA = connect(a, "replace");
+            TcpTestClient onB = connect(b, "replace");
+            CyclicBarrier together = new CyclicBarrier(2);
+            CompletableFuture<Void> loginA = CompletableFuture.runAsync(() -> authenticate(onA, together));
+            CompletableFuture<Void> loginB = CompletableFuture.runAsync(() -> authenticate(onB, together));
+            loginA.get();
+            loginB.get();
+            await().until(() -> a.registry().ofPrincipal("dev-4").size() + b.registry().ofPrincipal("dev-4").size() == 1);
+            TcpTestClient loser = a.registry().ofPrincipal("dev-4").isEmpty() ? onA : onB;
+            assertThat(loser.readLine()).isEqualTo("ERROR replaced");
+            loser.awaitClosedByServer();
+            onA.close();
+            onB.close();
+            await().until(() -> a.registry().size() == 0 && b.registry().size() == 0);
+        }
+    }
+
+    private static void authenticate(TcpTestClient client, CyclicBarrier together) {
+        try {
+            together.await();
+        }
+        catch (Exception ex) {
+            throw new IllegalStateException(ex);
+        }
+        client.sendLine("AUTH " + token("dev-4"));
+        assertThat(client.readLine()).isEqualTo("OK");
+    }
+
+    @Test
+    void refuseHoldsAcrossPods() {
+        TcpTestClient first = login(a, "refuse", "dev-5");
+        TcpTestClient refused = connect(c, "refuse");
+        refused.sendLine("AUTH " + token("dev-5"));
+        assertThat(refused.readLine()).isEqualTo("ERROR already connected");
+        refused.awaitClosedByServer();
+        first.sendLine("still here");
+        assertThat(first.readLine()).isEqualTo("still here");
+        await().untilAsserted(() -> assertThat(c.admin().get("/actuator/connections?state=closed&principal=dev-5").json()
+                .at("/connections/0/reason").asString()).isEqualTo("duplicate"));
+    }
+
+    @Test
+    void deleteClosesThePrincipalsConnectionsOnEveryPodAndDropsItsQueue() {
+        TcpTestClient onA = login(a, "devices", "dev-6");
+        TcpTestClient onB = login(b, "replace", "dev-6");
+        assertThat(c.admin().delete("/actuator/principals/dev-6").status()).isEqualTo(204);
+        for (TcpTestClient kicked : List.of(onA, onB)) {
+            assertThat(kicked.readLine()).isEqualTo("ERROR kicked");
+            kicked.awaitClosedByServer();
+        }
+        assertThat(a.admin().post("/actuator/principals/dev-6", "{\"message\":\"later\",\"ttl\":\"PT1H\"}").status())
+                .isEqualTo(202);
+        assertThat(b.admin().delete("/actuator/principals/dev-6").status()).isEqualTo(204);
+        assertThat(c.admin().get("/actuator/principals/dev-6").status()).isEqualTo(404);
+        assertThat(redis.integer("EXISTS tcp-gateway:queue:dev-6")).isZero();
+    }
+
+    private TcpTestClient login(ClusterNode node, String listener, String device) {
+        TcpTestClient client = connect(node, listener);
+        client.sendLine("AUTH " + token(device));
+        assertThat(client.readLine()).isEqualTo("OK");
+        return client;
+    }
+
+    private TcpTestClient connect(ClusterNode node, String listener) {
+        TcpTestClient client = node.connect(listener);
+        clients.add(client);
+        return client;
+    }
+}
