@@ -29,7 +29,7 @@ import tools.jackson.databind.JsonNode;
  */
 class ClusterPrincipalsIT {
 
-    static final List<String> DEVICES = List.of("dev-1", "dev-2", "dev-3", "dev-4", "dev-5", "dev-6");
+    static final List<String> DEVICES = List.of("dev-1", "dev-2", "dev-3", "dev-4", "dev-5", "dev-6", "dev-7");
 
     static TestRedis redis;
     static ClusterNode a;
@@ -53,7 +53,8 @@ class ClusterPrincipalsIT {
                 "gateway.listeners[3].name=replace", "gateway.listeners[3].port=0", "gateway.listeners[3].auth=token",
                 "gateway.listeners[3].duplicate-principal=replace", "gateway.listeners[3].mode=echo",
                 "gateway.listeners[4].name=refuse", "gateway.listeners[4].port=0", "gateway.listeners[4].auth=token",
-                "gateway.listeners[4].duplicate-principal=refuse", "gateway.listeners[4].mode=echo"));
+                "gateway.listeners[4].duplicate-principal=refuse", "gateway.listeners[4].mode=echo",
+                "gateway.principals.queue.max-messages=5"));
         DEVICES.forEach((device) -> properties.add("gateway.auth.tokens." + device + "=" + TestCertificates.sha256Hex(token(device))));
         return ClusterNode.start(node, redis.port(), properties.toArray(String[]::new));
     }
@@ -119,6 +120,41 @@ class ClusterPrincipalsIT {
             onC.close();
             await().until(() -> b.registry().size() == 0 && c.registry().size() == 0);
         }
+    }
+
+    @Test
+    void theQueueInRedisKeepsItsBoundOrderAndTtlForEveryPod() {
+        Response expiring = a.admin().post("/actuator/principals/dev-7", "{\"message\":\"stale\",\"ttl\":\"2s\"}");
+        assertThat(expiring.status()).as(expiring.body()).isEqualTo(202);
+        assertThat(c.admin().get("/actuator/principals/dev-7").json().at("/queued").asInt()).isEqualTo(1);
+        await().until(() -> c.admin().get("/actuator/principals/dev-7").status() == 404); // past its ttl
+        for (int i = 1; i <= 5; i++) {
+            assertThat(b.admin().post("/actuator/principals/dev-7", "{\"message\":\"kept " + i + "\",\"ttl\":\"PT1H\"}")
+                    .status()).isEqualTo(202);
+        }
+        // The expired one takes no room; a sixth does not fit.
+        Response full = c.admin().post("/actuator/principals/dev-7", "{\"message\":\"one too many\",\"ttl\":\"PT1H\"}");
+        assertThat(full.status()).as(full.body()).isEqualTo(409);
+        assertThat(full.contentType()).startsWith("application/problem+json");
+        assertThat(full.json().at("/detail").asString()).contains("max-messages (5)");
+        assertThat(redis.integer("LLEN tcp-gateway:queue:dev-7")).isEqualTo(5); // in Redis, for every pod
+        await().untilAsserted(() -> assertThat(c.admin().get("/actuator/principals/dev-7").json().at("/queued").asInt())
+                .isEqualTo(5));
+        double expired = 0;
+        for (ClusterNode node : List.of(a, b, c)) {
+            expired += node.counterOf("gateway.principals.messages", "expired");
+        }
+        assertThat(expired).as("dropped once, by the pod that found it expired").isEqualTo(1);
+        // Every pod's gauge: the count at the last sweep (every 5 s, on one pod at a time).
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(List.of(a, b, c).stream()
+                .map((node) -> node.gauge("gateway.principals.queued"))).containsOnly(5.0));
+
+        TcpTestClient device = login(c, "devices", "dev-7");
+        for (int i = 1; i <= 5; i++) {
+            assertThat(device.readLine()).isEqualTo("kept " + i);
+        }
+        assertThat(redis.integer("EXISTS tcp-gateway:queue:dev-7")).isZero();
+        assertThat(a.admin().get("/actuator/principals/dev-7").json().at("/queued").asInt()).isZero();
     }
 
     /** AUTH, OK, then every frame up to the answer to a PING sent after OK. */

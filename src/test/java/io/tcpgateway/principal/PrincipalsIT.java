@@ -70,7 +70,7 @@ class PrincipalsIT {
             properties.add("gateway.auth.tokens." + device, () -> TestCertificates.sha256Hex(token(device)));
         }
         serverKeystore = TestCertificates.selfSignedKeystore();
-        deviceCertificate = TestCertificates.selfSignedKeystore("cert-device");
+        deviceCertificate = TestCertificates.selfSignedKeystore("fleet/cert-device"); // a "/" in the API's path
         TestCertificates.registerKeystore(properties, "clients", serverKeystore);
         TestCertificates.registerTruststore(properties, "clients", TestCertificates.truststoreOf(deviceCertificate));
     }
@@ -282,8 +282,8 @@ class PrincipalsIT {
 
     @Test
     void aClientCertificateLoginGetsItsQueueBeforeAnythingElse() throws Exception {
-        assertThat(admin().post("/actuator/principals/cert-device", "{\"message\":\"for the certificate\",\"ttl\":\"PT1H\"}")
-                .status()).isEqualTo(202);
+        assertThat(admin().post("/actuator/principals/fleet/cert-device",
+                "{\"message\":\"for the certificate\",\"ttl\":\"PT1H\"}").status()).isEqualTo(202);
         try (SSLSocket tls = (SSLSocket) TestCertificates.presenting(deviceCertificate, serverKeystore).getSocketFactory()
                 .createSocket()) {
             tls.connect(new InetSocketAddress("127.0.0.1", GatewayPorts.of(registrar, "certs")), 5000);
@@ -291,9 +291,12 @@ class PrincipalsIT {
             TcpTestClient device = TcpTestClient.over(tls);
             tls.startHandshake();
             assertThat(device.readLine()).isEqualTo("for the certificate");
-            assertThat(admin().post("/actuator/principals/cert-device", "{\"message\":\"online\"}").json()
+            assertThat(admin().post("/actuator/principals/fleet/cert-device", "{\"message\":\"online\"}").json()
                     .at("/delivered").asInt()).isEqualTo(1);
             assertThat(device.readLine()).isEqualTo("online");
+            JsonNode shown = admin().get("/actuator/principals/fleet/cert-device").json();
+            assertThat(shown.at("/principal").asString()).isEqualTo("fleet/cert-device");
+            assertThat(shown.at("/connections/0/listener").asString()).isEqualTo("certs");
         }
     }
 

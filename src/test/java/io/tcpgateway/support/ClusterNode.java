@@ -71,6 +71,17 @@ public final class ClusterNode implements AutoCloseable {
         return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
     }
 
+    /** A counter by its {@code result} tag (the principals' messages), or -1 when there is none. */
+    public double counterOf(String name, String result) {
+        var counter = context.getBean(MeterRegistry.class).find(name).tag("result", result).counter();
+        return (counter == null) ? -1 : counter.count();
+    }
+
+    public double gauge(String name) {
+        var gauge = context.getBean(MeterRegistry.class).find(name).gauge();
+        return (gauge == null) ? -1 : gauge.value();
+    }
+
     public double counter(String name, String listener) {
         var counter = context.getBean(MeterRegistry.class).find(name).tag("listener", listener).counter();
         return (counter == null) ? -1 : counter.count();
