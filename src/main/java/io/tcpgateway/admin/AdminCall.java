@@ -1,6 +1,5 @@
 package io.tcpgateway.admin;
 
-import io.tcpgateway.config.DuplicatePrincipal;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,6 +21,10 @@ public sealed interface AdminCall {
 
     /** Close it with reason {@code kicked}. */
     record Kick(String id) implements OnConnection {
+    }
+
+    /** Close it with reason {@code replaced}: a newer connection of its principal logged in on another pod. */
+    record Replace(String id) implements OnConnection {
     }
 
     /** Send it {@code message} as one frame. */
@@ -46,10 +49,6 @@ public sealed interface AdminCall {
 
     /** Close every connection of a principal (reason {@code kicked}): {@link AdminResult.Counted}. */
     record KickPrincipal(String principal) implements OnEveryPod {
-    }
-
-    /** A login of a principal on a listener elsewhere, under {@code policy}: {@link AdminResult.Counted}. */
-    record LoginElsewhere(String principal, String listener, DuplicatePrincipal policy) implements OnEveryPod {
     }
 
     /** Messages were just queued for a principal: a connection that logged in meanwhile takes them. */

@@ -5,8 +5,8 @@ import io.tcpgateway.admin.AdminCall.FlushPrincipal;
 import io.tcpgateway.admin.AdminCall.Get;
 import io.tcpgateway.admin.AdminCall.Kick;
 import io.tcpgateway.admin.AdminCall.KickPrincipal;
-import io.tcpgateway.admin.AdminCall.LoginElsewhere;
 import io.tcpgateway.admin.AdminCall.PrincipalConnections;
+import io.tcpgateway.admin.AdminCall.Replace;
 import io.tcpgateway.admin.AdminCall.Send;
 import io.tcpgateway.admin.AdminCall.SendToPrincipal;
 import io.tcpgateway.admin.AdminResult.BadRequest;
@@ -51,14 +51,13 @@ public class LocalAdmin {
         return switch (call) {
             case Get get -> get(get.id());
             case Kick kick -> kick(kick.id());
+            case Replace replace -> replaced(replace.id());
             case Send send -> send(send.id(), send.message());
             case Broadcast broadcast -> broadcast(broadcast.message(), broadcast.listener());
             case PrincipalConnections of -> new Page(0, principals.connections(of.principal()).stream()
                     .map(ConnectionDescriptor::of).toList());
             case SendToPrincipal send -> new Delivered(principals.send(send.principal(), send.listener(), send.message()), null);
             case KickPrincipal kick -> new Counted(principals.kick(kick.principal()));
-            case LoginElsewhere login -> new Counted(principals.loginElsewhere(login.listener(), login.principal(),
-                    login.policy()));
             case FlushPrincipal flush -> new Counted(principals.flush(flush.principal()));
         };
     }
@@ -104,6 +103,12 @@ public class LocalAdmin {
         }
         peer.get().closeSaying(CloseReason.KICKED);
         return new Done();
+    }
+
+    private AdminResult replaced(String id) {
+        Optional<Peer> peer = registry.find(id);
+        peer.ifPresent((replaced) -> replaced.closeSaying(CloseReason.REPLACED));
+        return peer.isPresent() ? new Done() : AdminResult.noConnection(id);
     }
 
     private AdminResult send(String id, String message) {

@@ -26,12 +26,12 @@ final class AdminWire {
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "call")
     @JsonSubTypes({ @JsonSubTypes.Type(value = AdminCall.Get.class, name = "get"),
             @JsonSubTypes.Type(value = AdminCall.Kick.class, name = "kick"),
+            @JsonSubTypes.Type(value = AdminCall.Replace.class, name = "replace"),
             @JsonSubTypes.Type(value = AdminCall.Send.class, name = "send"),
             @JsonSubTypes.Type(value = AdminCall.Broadcast.class, name = "broadcast"),
             @JsonSubTypes.Type(value = AdminCall.PrincipalConnections.class, name = "principal-connections"),
             @JsonSubTypes.Type(value = AdminCall.SendToPrincipal.class, name = "send-to-principal"),
             @JsonSubTypes.Type(value = AdminCall.KickPrincipal.class, name = "kick-principal"),
-            @JsonSubTypes.Type(value = AdminCall.LoginElsewhere.class, name = "login-elsewhere"),
             @JsonSubTypes.Type(value = AdminCall.FlushPrincipal.class, name = "flush-principal") })
     private interface CallKinds {
     }

@@ -9,6 +9,7 @@ import io.tcpgateway.admin.RemoteAdmin;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -66,6 +67,20 @@ final class ClusterAdmin implements RemoteAdmin, DisposableBean {
     @Override
     public String nodeId() {
         return channels.nodeId();
+    }
+
+    /**
+     * Runs a connection call on {@code node} without waiting for its answer (a login replacing a connection
+     * there must not wait on that pod); a failure is logged. The answer, when it comes, finds nobody waiting.
+     */
+    void tell(String node, OnConnection call) {
+        try {
+            publish(channels.adminFor(node), new Request(UUID.randomUUID().toString(), nodeId(), call));
+        }
+        catch (RuntimeException redisFailure) {
+            log.warn("Cluster: could not tell pod {} to {} {} ({})", node, call.getClass().getSimpleName().toLowerCase(
+                    Locale.ROOT), call.id(), ClusterFrames.rootMessage(redisFailure));
+        }
     }
 
     @Override

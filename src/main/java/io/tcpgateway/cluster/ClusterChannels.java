@@ -14,8 +14,9 @@ import io.tcpgateway.config.ClusterProperties;
  * The bans in force are also kept in the Redis hash {@code <prefix>:bans} (a key, not a channel), read by
  * a pod when it joins. Keys of principals (CONTRACT section 14): {@code <prefix>:queue:<principal>} (the list
  * of its queued messages), {@code <prefix>:queues} (the set of principals with one), {@code <prefix>:queued}
- * (their count at the last sweep), {@code <prefix>:sweep} (held by the pod sweeping) and
- * {@code <prefix>:login:<listener>:<principal>} (held while a login of it is decided).
+ * (their count at the last sweep), {@code <prefix>:sweep} (held by the pod sweeping),
+ * {@code <prefix>:holders:<listener>:<principal>} (its connections on a listener that keeps one) and
+ * {@code <prefix>:node:<node>} (there while the pod is alive).
  */
 final class ClusterChannels {
 
@@ -85,8 +86,13 @@ final class ClusterChannels {
         return prefix + ":sweep";
     }
 
-    String login(String listener, String principal) {
-        return prefix + ":login:" + listener + ":" + principal;
+    String holders(String listener, String principal) {
+        return prefix + ":holders:" + listener + ":" + principal;
+    }
+
+    /** The key that says a pod is alive: {@code alive("")} is the prefix of every pod's. */
+    String alive(String node) {
+        return prefix + ":node:" + node;
     }
 
     boolean isReply(String channel) {

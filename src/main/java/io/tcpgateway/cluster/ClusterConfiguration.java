@@ -155,8 +155,8 @@ public class ClusterConfiguration {
     /** {@code duplicate-principal} across pods. */
     @Bean
     ClusterLogins clusterLogins(StringRedisTemplate redis, ClusterChannels channels, ClusterAdmin admin,
-            GatewayProperties properties) {
-        return new ClusterLogins(redis, channels, admin, properties.cluster().requestTimeout());
+            ConnectionExecutors executors) {
+        return new ClusterLogins(redis, channels, admin, executors.scheduler());
     }
 
     @Bean

@@ -1,95 +1,146 @@
 package io.tcpgateway.cluster;
 
-import io.tcpgateway.admin.AdminCall.LoginElsewhere;
-import io.tcpgateway.admin.AdminResult;
+import io.tcpgateway.admin.AdminCall.Replace;
 import io.tcpgateway.config.DuplicatePrincipal;
 import io.tcpgateway.principal.RemoteLogins;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
-import org.springframework.util.backoff.BackOffExecution;
-import org.springframework.util.backoff.ExponentialBackOff;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
- * {@code duplicate-principal} across pods. While a login of a principal on a listener is decided its pod holds
- * the Redis key {@code <prefix>:login:<listener>:<principal>} ({@code SET NX} with an expiry, so a pod that dies
- * holding it lets go); a second login of it, on any pod, waits for the key (backing off from 2 ms to 50 ms) and
- * so sees the first once it has been claimed: with {@code replace} the later one wins, with {@code refuse} the
- * earlier one stays. The other pods are asked as admin calls are ({@link ClusterAdmin}). Redis away: the login is
- * decided on this pod alone (logged), as broadcasts go on locally.
+ * {@code duplicate-principal} across pods, decided in Redis in one step. Who holds a principal on a
+ * {@code replace} or {@code refuse} listener is the hash {@code <prefix>:holders:<listener>:<principal>}
+ * (connection id → {@code <node>|<incarnation>}); a login runs one script that drops the holders whose pod is gone,
+ * refuses ({@code refuse}) or removes and returns the other pods' holders ({@code replace}), and records the new
+ * one: two logins of one principal on two pods at the same moment are decided one after the other by Redis. The
+ * pods of replaced connections are told to close them ({@code ERROR replaced}) without waiting for an answer.
+ *
+ * <p>A pod is alive while its key {@code <prefix>:node:<node>} holds the incarnation it wrote at start (renewed
+ * every {@link #ALIVE_EVERY}, expiring after {@link #ALIVE_FOR}): the holders a crashed pod left behind stop
+ * counting once its key has expired, and a pod restarted under the same name has another incarnation. A holder that
+ * closes is removed on a thread of its own, so a closing connection never waits on Redis. Redis away: a login is
+ * decided on its pod alone (logged), as broadcasts go on locally.
  */
-final class ClusterLogins implements RemoteLogins {
+final class ClusterLogins implements RemoteLogins, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterLogins.class);
 
-    /** Deletes the key only if this login still holds it (it may have expired and been taken by another). */
-    private static final RedisScript<Long> RELEASE = RedisScript.of(
-            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", Long.class);
+    static final Duration ALIVE_EVERY = Duration.ofSeconds(2);
+    static final Duration ALIVE_FOR = Duration.ofSeconds(7);
+
+    /** {1, (connection, node)...}: recorded, with the other pods' holders it replaced; {0}: refused. */
+    private static final RedisScript<List> CLAIM = RedisScript.of("""
+            local me, policy, alive = ARGV[2], ARGV[3], ARGV[4]
+            local entries = redis.call('HGETALL', KEYS[1])
+            local others = {}
+            for i = 1, #entries, 2 do
+              local connection, holder = entries[i], entries[i + 1]
+              if holder ~= me then
+                local node, incarnation = string.match(holder, '^(.*)|([^|]*)$')
+                if node == nil or redis.call('GET', alive .. node) ~= incarnation then
+                  redis.call('HDEL', KEYS[1], connection)
+                else
+                  others[#others + 1] = connection
+                  others[#others + 1] = node
+                end
+              end
+            end
+            if policy == 'refuse' and #others > 0 then return {0} end
+            local out = {1}
+            for i = 1, #others, 2 do
+              redis.call('HDEL', KEYS[1], others[i])
+              out[#out + 1] = others[i]
+              out[#out + 1] = others[i + 1]
+            end
+            redis.call('HSET', KEYS[1], ARGV[1], me)
+            return out
+            """, List.class);
 
     private final StringRedisTemplate redis;
     private final ClusterChannels channels;
     private final ClusterAdmin admin;
-    private final Duration timeout;
+    private final String me;
+    private final String incarnation = UUID.randomUUID().toString();
+    private final ScheduledFuture<?> alive;
+    private final ThreadPoolExecutor releases = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(100_000), new CustomizableThreadFactory("cluster-logins-"), new ThreadPoolExecutor.AbortPolicy());
 
-    ClusterLogins(StringRedisTemplate redis, ClusterChannels channels, ClusterAdmin admin, Duration timeout) {
+    ClusterLogins(StringRedisTemplate redis, ClusterChannels channels, ClusterAdmin admin, TaskScheduler scheduler) {
         this.redis = redis;
         this.channels = channels;
         this.admin = admin;
-        this.timeout = timeout;
+        this.me = channels.nodeId() + "|" + incarnation;
+        this.alive = scheduler.scheduleAtFixedRate(this::stillAlive, ALIVE_EVERY);
+    }
+
+    private void stillAlive() {
+        try {
+            redis.opsForValue().set(channels.alive(channels.nodeId()), incarnation, ALIVE_FOR);
+        }
+        catch (RuntimeException redisFailure) {
+            log.debug("Cluster: could not renew {} ({})", channels.alive(channels.nodeId()), ClusterFrames.rootMessage(redisFailure));
+        }
     }
 
     @Override
-    public Held hold(String listener, String principal, String connectionId) {
-        String key = channels.login(listener, principal);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        BackOffExecution backOff = backOff().start();
+    public boolean claim(String listener, String principal, String connectionId, DuplicatePrincipal policy) {
+        List<?> result;
         try {
-            // Held at most twice the request timeout: a login is decided within one (the other pods' answers).
-            while (!Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(key, connectionId, timeout.multipliedBy(2)))) {
-                if (System.nanoTime() > deadline) {
-                    log.warn("Cluster: another login of this principal on listener {} held on for {} ms; deciding {} without"
-                            + " waiting for it", listener, timeout.toMillis(), connectionId);
-                    return () -> {
-                    };
-                }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backOff.nextBackOff()));
-            }
+            result = redis.execute(CLAIM, List.of(channels.holders(listener, principal)), connectionId, me,
+                    policy.configName(), channels.alive(""));
         }
         catch (RuntimeException redisFailure) {
             log.warn("Cluster: login of {} on listener {} decided on this pod alone: {}", connectionId, listener,
                     ClusterFrames.rootMessage(redisFailure));
-            return () -> {
-            };
+            return true;
         }
-        return () -> release(key, connectionId);
+        if (result == null || result.isEmpty() || "0".equals(String.valueOf(result.get(0)))) {
+            return false;
+        }
+        for (int i = 1; i + 1 < result.size(); i += 2) {
+            admin.tell(String.valueOf(result.get(i + 1)), new Replace(String.valueOf(result.get(i))));
+        }
+        return true;
     }
 
-    private void release(String key, String connectionId) {
+    @Override
+    public void release(String listener, String principal, String connectionId) {
         try {
-            redis.execute(RELEASE, List.of(key), connectionId);
+            releases.execute(() -> {
+                try {
+                    redis.opsForHash().delete(channels.holders(listener, principal), connectionId);
+                }
+                catch (RuntimeException redisFailure) { // left behind: ignored by the next login once this pod is gone
+                    log.debug("Cluster: could not release {} ({})", connectionId, ClusterFrames.rootMessage(redisFailure));
+                }
+            });
         }
-        catch (RuntimeException redisFailure) { // it expires by itself
-            log.debug("Cluster: could not release {} ({})", key, ClusterFrames.rootMessage(redisFailure));
+        catch (RejectedExecutionException full) {
+            log.debug("Cluster: too many releases waiting for Redis; {} left behind", connectionId);
         }
     }
 
     @Override
-    public int claimElsewhere(String listener, String principal, DuplicatePrincipal policy) {
-        int count = 0;
-        for (AdminResult answer : admin.askOthers(new LoginElsewhere(principal, listener, policy))) {
-            count += (answer instanceof AdminResult.Counted counted) ? counted.count() : 0;
+    public void destroy() {
+        alive.cancel(false);
+        releases.shutdown();
+        try {
+            releases.awaitTermination(2, TimeUnit.SECONDS); // the drain's closes, released before the pod goes
         }
-        return count;
-    }
-
-    private static ExponentialBackOff backOff() {
-        ExponentialBackOff backOff = new ExponentialBackOff(2, 2.0);
-        backOff.setMaxInterval(50);
-        return backOff;
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -251,6 +251,9 @@ public final class GatewayListener {
      */
     void retire(Peer peer) {
         boolean wasOpen = release(peer);
+        if (wasOpen && peer.principal() != null) {
+            auth.released(peer);
+        }
         ClosingPeers told = closing;
         if (told != null) {
             told.closing(peer, wasOpen);

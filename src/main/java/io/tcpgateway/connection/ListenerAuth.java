@@ -85,6 +85,11 @@ public final class ListenerAuth {
         return login.logIn(peer, answer);
     }
 
+    /** An authenticated peer stopped being open: the login's other parts let go of it. */
+    void released(Peer peer) {
+        login.released(peer);
+    }
+
     /**
      * This listener's part of a login under {@code duplicate-principal}: {@code allow} lets it in beside the
      * others; {@code replace} closes the principal's other connections here ({@code ERROR replaced});

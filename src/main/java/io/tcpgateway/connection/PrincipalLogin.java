@@ -17,6 +17,10 @@ public interface PrincipalLogin {
      */
     boolean logIn(Peer peer, byte @Nullable [] answer);
 
+    /** {@code peer}, which had authenticated, stopped being open (its close was decided). */
+    default void released(Peer peer) {
+    }
+
     /** Nothing beyond the listener: no other pods, no queues (unit tests). */
     PrincipalLogin LISTENER_ONLY = (peer, answer) -> {
         if (!peer.listener().auth().claim(peer)) {

@@ -1,6 +1,5 @@
 package io.tcpgateway.principal;
 
-import io.tcpgateway.config.DuplicatePrincipal;
 import io.tcpgateway.connection.CloseReason;
 import io.tcpgateway.connection.Peer;
 import io.tcpgateway.connection.PeerRegistry;
@@ -14,8 +13,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * This pod's part of every call on a principal (CONTRACT section 14): its connections of the principal,
- * a message to them, closing them, the other pods' logins of it, and the delivery of messages queued for it
- * while it was logging in. The admin API runs these here and, in a cluster, asks every other pod for theirs.
+ * a message to them, closing them, and the delivery of messages queued for it while it was logging in. The admin API runs these here and, in a cluster, asks every other pod for theirs.
  */
 @Component
 public class LocalPrincipals {
@@ -58,19 +56,6 @@ public class LocalPrincipals {
         List<Peer> open = connections(principal);
         open.forEach((peer) -> peer.closeSaying(CloseReason.KICKED));
         return open.size();
-    }
-
-    /**
-     * Another pod's login of {@code principal} on {@code listener}: with {@code replace} its connections there
-     * are closed here ({@code ERROR replaced}); with {@code refuse} they are counted. How many.
-     */
-    public int loginElsewhere(String listener, String principal, DuplicatePrincipal policy) {
-        List<Peer> holders = connections(principal).stream()
-                .filter((peer) -> peer.listener().name().equals(listener)).toList();
-        if (policy == DuplicatePrincipal.REPLACE) {
-            holders.forEach((peer) -> peer.closeSaying(CloseReason.REPLACED));
-        }
-        return holders.size();
     }
 
     /**

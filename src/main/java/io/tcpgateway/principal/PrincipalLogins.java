@@ -52,22 +52,33 @@ public class PrincipalLogins implements PrincipalLogin {
     /** {@code duplicate-principal}: here, and on the other pods unless it is {@code allow}. */
     private boolean claim(Peer peer) {
         GatewayListener listener = peer.listener();
+        if (!listener.auth().claim(peer)) {
+            return false;
+        }
         DuplicatePrincipal policy = listener.properties().duplicatePrincipal();
         RemoteLogins cluster = remote.getIfAvailable(() -> RemoteLogins.NONE);
         if (policy == DuplicatePrincipal.ALLOW || cluster == RemoteLogins.NONE) {
-            return listener.auth().claim(peer);
+            return true;
         }
         String principal = Objects.requireNonNull(peer.principal());
-        try (RemoteLogins.Held held = cluster.hold(listener.name(), principal, peer.id())) {
-            if (!listener.auth().claim(peer)) {
-                return false;
-            }
-            int elsewhere = cluster.claimElsewhere(listener.name(), principal, policy);
-            if (policy == DuplicatePrincipal.REFUSE && elsewhere > 0) {
-                peer.closeSaying(CloseReason.DUPLICATE);
-                return false;
-            }
-            return true;
+        if (!cluster.claim(listener.name(), principal, peer.id(), policy)) {
+            peer.closeSaying(CloseReason.DUPLICATE);
+            return false;
+        }
+        if (peer.isClosing()) { // it left (or was replaced) while the cluster recorded it: not a holder after all
+            cluster.release(listener.name(), principal, peer.id());
+        }
+        return true;
+    }
+
+    /** A peer that claimed its principal closed: on a listener that keeps one connection per principal, let go. */
+    @Override
+    public void released(Peer peer) {
+        String principal = peer.principal();
+        RemoteLogins cluster = remote.getIfAvailable();
+        if (principal != null && cluster != null
+                && peer.listener().properties().duplicatePrincipal() != DuplicatePrincipal.ALLOW) {
+            cluster.release(peer.listener().name(), principal, peer.id());
         }
     }
 

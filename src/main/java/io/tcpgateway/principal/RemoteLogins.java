@@ -3,44 +3,32 @@ package io.tcpgateway.principal;
 import io.tcpgateway.config.DuplicatePrincipal;
 
 /**
- * {@code duplicate-principal} across pods (present with {@code gateway.cluster.enabled}): a login is held
- * against the same principal's logins on the same listener elsewhere while it is decided, so the newest wins
- * ({@code replace}) or the first stays ({@code refuse}) whichever pods they reach.
+ * {@code duplicate-principal} across pods (present with {@code gateway.cluster.enabled}): the cluster keeps who
+ * holds each principal on each {@code replace} or {@code refuse} listener, so a login is decided against the
+ * other pods' connections in one step, whichever pods two logins of one principal reach at the same moment.
  */
 public interface RemoteLogins {
 
     /**
-     * Waits (at most the cluster's request timeout) until no other login of {@code principal} on
-     * {@code listener} is being decided on any pod, and holds that until {@link Held#close()}.
+     * The other pods' part of a login of {@code principal} on {@code listener} by {@code connectionId} (already
+     * claimed on this pod): with {@code replace} their connections of it are closed ({@code ERROR replaced}); with
+     * {@code refuse} false when one holds it. Unless refused, the login is recorded as a holder.
      */
-    Held hold(String listener, String principal, String connectionId);
+    boolean claim(String listener, String principal, String connectionId, DuplicatePrincipal policy);
 
-    /**
-     * The other pods' part of a login: with {@code replace} they close their connections of {@code principal}
-     * on {@code listener} ({@code ERROR replaced}); with {@code refuse} they only count them. How many they
-     * closed or hold.
-     */
-    int claimElsewhere(String listener, String principal, DuplicatePrincipal policy);
-
-    /** What is held while a login is decided; closing it lets the next login of that principal go on. */
-    interface Held extends AutoCloseable {
-
-        @Override
-        void close();
-    }
+    /** A connection that claimed a principal on a {@code replace} or {@code refuse} listener closed: no longer a holder. */
+    void release(String listener, String principal, String connectionId);
 
     /** A single pod: nothing elsewhere. */
     RemoteLogins NONE = new RemoteLogins() {
 
         @Override
-        public Held hold(String listener, String principal, String connectionId) {
-            return () -> {
-            };
+        public boolean claim(String listener, String principal, String connectionId, DuplicatePrincipal policy) {
+            return true;
         }
 
         @Override
-        public int claimElsewhere(String listener, String principal, DuplicatePrincipal policy) {
-            return 0;
+        public void release(String listener, String principal, String connectionId) {
         }
     };
 }

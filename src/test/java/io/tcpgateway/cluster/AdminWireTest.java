@@ -13,7 +13,6 @@ import io.tcpgateway.admin.AdminResult.Done;
 import io.tcpgateway.admin.AdminResult.Found;
 import io.tcpgateway.admin.AdminResult.Page;
 import io.tcpgateway.admin.ConnectionDescriptor;
-import io.tcpgateway.config.DuplicatePrincipal;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,7 +31,7 @@ class AdminWireTest {
     static final List<AdminCall> calls = List.of(new Get("c1"), new Kick("c2.node-b"), new Send("c3", "hé ✓\n"),
             new Broadcast("all", null), new Broadcast("chat only", "chat"), new AdminCall.PrincipalConnections("fleet/dev-1"),
             new AdminCall.SendToPrincipal("dev-1", "hello", null), new AdminCall.SendToPrincipal("dev-1", "hi", "chat"),
-            new AdminCall.KickPrincipal("dev-1"), new AdminCall.LoginElsewhere("dev-1", "chat", DuplicatePrincipal.REPLACE),
+            new AdminCall.KickPrincipal("dev-1"), new AdminCall.Replace("c9.node-a"),
             new AdminCall.FlushPrincipal("dev-1"));
 
     static final List<AdminResult> results = List.of(new Found(closed), new Page(7, List.of(closed)), new Done(),

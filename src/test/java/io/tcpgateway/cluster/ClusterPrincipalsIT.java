@@ -289,6 +289,23 @@ class ClusterPrincipalsIT {
         assertThat(redis.integer("EXISTS tcp-gateway:queue:dev-6")).isZero();
     }
 
+    @Test
+    void aHolderLeftBehindByAPodThatIsGoneRefusesNobody() {
+        // As a pod that crashed holding dev-6 would leave it: its node key is not there (or holds another incarnation).
+        redis.integer("HSET tcp-gateway:holders:refuse:dev-6 c1.node-x node-x|0f1e2d");
+        redis.integer("HSET tcp-gateway:holders:refuse:dev-6 c2.node-a stale-incarnation-of-a"); // not even well formed
+        TcpTestClient first = login(b, "refuse", "dev-6");
+        first.sendLine("let in");
+        assertThat(first.readLine()).isEqualTo("let in");
+        assertThat(redis.integer("HLEN tcp-gateway:holders:refuse:dev-6")).isEqualTo(1); // the stale ones are gone
+        // and the live one counts: a second login elsewhere is refused
+        TcpTestClient second = connect(c, "refuse");
+        second.sendLine("AUTH " + token("dev-6"));
+        assertThat(second.readLine()).isEqualTo("ERROR already connected");
+        first.close();
+        await().until(() -> redis.integer("HLEN tcp-gateway:holders:refuse:dev-6") == 0); // released when it closed
+    }
+
     private TcpTestClient login(ClusterNode node, String listener, String device) {
         TcpTestClient client = connect(node, listener);
         client.sendLine("AUTH " + token(device));
