@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -30,7 +31,8 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * <p>A pod is alive while its key {@code <prefix>:node:<node>} holds the incarnation it wrote at start (renewed
  * every {@link #ALIVE_EVERY}, expiring after {@link #ALIVE_FOR}): the holders a crashed pod left behind stop
  * counting once its key has expired, and a pod restarted under the same name has another incarnation. A holder that
- * closes is removed on a thread of its own, so a closing connection never waits on Redis. Redis away: a login is
+ * closes is removed on a thread of its own, so a closing connection never waits on Redis (and again until Redis
+ * takes it, when it was away). Redis away: a login is
  * decided on its pod alone (logged), as broadcasts go on locally.
  */
 final class ClusterLogins implements RemoteLogins, DisposableBean {
@@ -39,6 +41,7 @@ final class ClusterLogins implements RemoteLogins, DisposableBean {
 
     static final Duration ALIVE_EVERY = Duration.ofSeconds(2);
     static final Duration ALIVE_FOR = Duration.ofSeconds(7);
+    static final int MAX_UNRELEASED = 100_000;
 
     /** {1, (connection, node)...}: recorded, with the other pods' holders it replaced; {0}: refused. */
     private static final RedisScript<List> CLAIM = RedisScript.of("""
@@ -74,6 +77,7 @@ final class ClusterLogins implements RemoteLogins, DisposableBean {
     private final String me;
     private final String incarnation = UUID.randomUUID().toString();
     private final ScheduledFuture<?> alive;
+    private final BlockingQueue<Holder> unreleased = new ArrayBlockingQueue<>(MAX_UNRELEASED);
     private final ThreadPoolExecutor releases = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(100_000), new CustomizableThreadFactory("cluster-logins-"), new ThreadPoolExecutor.AbortPolicy());
 
@@ -85,12 +89,20 @@ final class ClusterLogins implements RemoteLogins, DisposableBean {
         this.alive = scheduler.scheduleAtFixedRate(this::stillAlive, ALIVE_EVERY);
     }
 
+    /** Renews this pod's liveness key, then retries the releases Redis refused (it was away). */
     private void stillAlive() {
         try {
             redis.opsForValue().set(channels.alive(channels.nodeId()), incarnation, ALIVE_FOR);
         }
         catch (RuntimeException redisFailure) {
             log.debug("Cluster: could not renew {} ({})", channels.alive(channels.nodeId()), ClusterFrames.rootMessage(redisFailure));
+            return;
+        }
+        for (Holder holder = unreleased.poll(); holder != null; holder = unreleased.poll()) {
+            if (!forget(holder)) {
+                retryLater(holder);
+                return;
+            }
         }
     }
 
@@ -115,21 +127,46 @@ final class ClusterLogins implements RemoteLogins, DisposableBean {
         return true;
     }
 
+    /**
+     * Removes the holder on a thread of its own; one that Redis refused (it was away) is retried every
+     * {@link #ALIVE_EVERY} until it is gone: a holder left behind by a live pod would refuse its principal
+     * ({@code refuse}) on every other pod for as long as the pod lives. At most {@link #MAX_UNRELEASED} wait.
+     */
     @Override
     public void release(String listener, String principal, String connectionId) {
+        Holder holder = new Holder(channels.holders(listener, principal), connectionId);
         try {
             releases.execute(() -> {
-                try {
-                    redis.opsForHash().delete(channels.holders(listener, principal), connectionId);
-                }
-                catch (RuntimeException redisFailure) { // left behind: ignored by the next login once this pod is gone
-                    log.debug("Cluster: could not release {} ({})", connectionId, ClusterFrames.rootMessage(redisFailure));
+                if (!forget(holder)) {
+                    retryLater(holder);
                 }
             });
         }
         catch (RejectedExecutionException full) {
-            log.debug("Cluster: too many releases waiting for Redis; {} left behind", connectionId);
+            retryLater(holder);
         }
+    }
+
+    private void retryLater(Holder holder) {
+        if (!unreleased.offer(holder)) {
+            log.warn("Cluster: {} holders wait for Redis to be released already; {} is left behind (it stops counting"
+                    + " when this pod stops)", MAX_UNRELEASED, holder.connectionId());
+        }
+    }
+
+    private boolean forget(Holder holder) {
+        try {
+            redis.opsForHash().delete(holder.key(), holder.connectionId());
+            return true;
+        }
+        catch (RuntimeException redisFailure) {
+            log.debug("Cluster: could not release {} yet ({})", holder.connectionId(), ClusterFrames.rootMessage(redisFailure));
+            return false;
+        }
+    }
+
+    /** One connection's field in a principal's holders. */
+    private record Holder(String key, String connectionId) {
     }
 
     @Override

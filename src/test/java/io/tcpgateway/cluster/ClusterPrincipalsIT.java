@@ -235,21 +235,34 @@ class ClusterPrincipalsIT {
             TcpTestClient onA = connect(a, "replace");
             TcpTestClient onB = connect(b, "replace");
             CyclicBarrier together = new CyclicBarrier(2);
-            CompletableFuture<Void> loginA = CompletableFuture.runAsync(() -> authenticate(onA, together));
-            CompletableFuture<Void> loginB = CompletableFuture.runAsync(() -> authenticate(onB, together));
-            loginA.get();
-            loginB.get();
+            CompletableFuture<String> loginA = CompletableFuture.supplyAsync(() -> authenticate(onA, together));
+            CompletableFuture<String> loginB = CompletableFuture.supplyAsync(() -> authenticate(onB, together));
+            String firstA = loginA.get();
+            String firstB = loginB.get();
             await().until(() -> a.registry().ofPrincipal("dev-4").size() + b.registry().ofPrincipal("dev-4").size() == 1);
-            TcpTestClient loser = a.registry().ofPrincipal("dev-4").isEmpty() ? onA : onB;
-            assertThat(loser.readLine()).isEqualTo("ERROR replaced");
+            boolean aLost = a.registry().ofPrincipal("dev-4").isEmpty();
+            TcpTestClient loser = aLost ? onA : onB;
+            TcpTestClient winner = aLost ? onB : onA;
+            assertThat(aLost ? firstB : firstA).as("the survivor logged in").isEqualTo("OK");
+            // The other was replaced once it had logged in, or while its login was still being decided (then it
+            // never got its OK): either way it is told why.
+            if ((aLost ? firstA : firstB).equals("OK")) {
+                assertThat(loser.readLine()).isEqualTo("ERROR replaced");
+            }
+            else {
+                assertThat(aLost ? firstA : firstB).isEqualTo("ERROR replaced");
+            }
             loser.awaitClosedByServer();
+            winner.sendLine("still here");
+            assertThat(winner.readLine()).isEqualTo("still here");
             onA.close();
             onB.close();
             await().until(() -> a.registry().size() == 0 && b.registry().size() == 0);
         }
     }
 
-    private static void authenticate(TcpTestClient client, CyclicBarrier together) {
+    /** AUTH for dev-4 at the same moment as another client; the first frame answered. */
+    private static String authenticate(TcpTestClient client, CyclicBarrier together) {
         try {
             together.await();
         }
@@ -257,7 +270,7 @@ class ClusterPrincipalsIT {
             throw new IllegalStateException(ex);
         }
         client.sendLine("AUTH " + token("dev-4"));
-        assertThat(client.readLine()).isEqualTo("OK");
+        return client.readLine();
     }
 
     @Test
@@ -304,6 +317,25 @@ class ClusterPrincipalsIT {
         assertThat(second.readLine()).isEqualTo("ERROR already connected");
         first.close();
         await().until(() -> redis.integer("HLEN tcp-gateway:holders:refuse:dev-6") == 0); // released when it closed
+    }
+
+    @Test
+    void aHolderThatClosedWhileRedisWasAwayIsReleasedWhenRedisIsBack() {
+        TcpTestClient holder = login(a, "refuse", "dev-1");
+        String id = a.idOf(holder);
+        assertThat(redis.integer("HEXISTS tcp-gateway:holders:refuse:dev-1 " + id)).isEqualTo(1);
+        redis.stop();
+        try {
+            holder.close();
+            await().until(() -> a.registry().ofPrincipal("dev-1").isEmpty()); // its release was refused meanwhile
+        }
+        finally {
+            redis.restart();
+        }
+        // As Redis would still hold it after a failover or with persistence:
+        redis.integer("HSET tcp-gateway:holders:refuse:dev-1 " + id + " " + "node-a|kept");
+        await().atMost(Duration.ofSeconds(20)).until(() -> redis.integer("HLEN tcp-gateway:holders:refuse:dev-1") == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> redis.subscribers("tcp-gateway:admin") == 3);
     }
 
     private TcpTestClient login(ClusterNode node, String listener, String device) {
