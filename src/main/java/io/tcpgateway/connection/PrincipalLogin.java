@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
  * What completes the login of a peer that proved who it is (CONTRACT section 14), beyond its listener: the
  * principal's other connections on other pods ({@code duplicate-principal}) and the messages queued for it.
  * Kept behind this interface so the connection package knows nothing of queues or pods; the listener's own
- * part ({@link GatewayListener#claim}) is called from here.
+ * part ({@link ListenerAuth#claim}) is called from here.
  */
 public interface PrincipalLogin {
 
