@@ -50,8 +50,8 @@ public class LocalAdmin {
     public AdminResult execute(AdminCall call) {
         return switch (call) {
             case Get get -> get(get.id());
-            case Kick kick -> kick(kick.id());
-            case Replace replace -> replaced(replace.id());
+            case Kick kick -> close(kick.id(), CloseReason.KICKED);
+            case Replace replace -> close(replace.id(), CloseReason.REPLACED);
             case Send send -> send(send.id(), send.message());
             case Broadcast broadcast -> broadcast(broadcast.message(), broadcast.listener());
             case PrincipalConnections of -> new Page(0, principals.connections(of.principal()).stream()
@@ -96,19 +96,14 @@ public class LocalAdmin {
                 .orElseGet(() -> AdminResult.noConnection(id));
     }
 
-    private AdminResult kick(String id) {
+    /** Closes an open connection with {@code reason}'s goodbye: a kick, or a replacement from another pod. */
+    private AdminResult close(String id, CloseReason reason) {
         Optional<Peer> peer = registry.find(id);
         if (peer.isEmpty()) {
             return notOpen(id);
         }
-        peer.get().closeSaying(CloseReason.KICKED);
+        peer.get().closeSaying(reason);
         return new Done();
-    }
-
-    private AdminResult replaced(String id) {
-        Optional<Peer> peer = registry.find(id);
-        peer.ifPresent((replaced) -> replaced.closeSaying(CloseReason.REPLACED));
-        return peer.isPresent() ? new Done() : AdminResult.noConnection(id);
     }
 
     private AdminResult send(String id, String message) {

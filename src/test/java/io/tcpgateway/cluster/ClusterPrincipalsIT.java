@@ -320,7 +320,7 @@ class ClusterPrincipalsIT {
     }
 
     @Test
-    void aHolderThatClosedWhileRedisWasAwayIsReleasedWhenRedisIsBack() {
+    void whileRedisIsAwayQueueingIsRefusedLoginsGoOnAndHoldersAreReleasedWhenItIsBack() {
         TcpTestClient holder = login(a, "refuse", "dev-1");
         String id = a.idOf(holder);
         assertThat(redis.integer("HEXISTS tcp-gateway:holders:refuse:dev-1 " + id)).isEqualTo(1);
@@ -328,6 +328,17 @@ class ClusterPrincipalsIT {
         try {
             holder.close();
             await().until(() -> a.registry().ofPrincipal("dev-1").isEmpty()); // its release was refused meanwhile
+            // Meanwhile a message that must be queued is refused with the reason, never lost silently; a login
+            // still gets in (decided on its pod, without its queue)
+            Response unqueued = b.admin().post("/actuator/principals/dev-5", "{\"message\":\"later\",\"ttl\":\"PT1H\"}");
+            assertThat(unqueued.status()).as(unqueued.body()).isEqualTo(503);
+            assertThat(unqueued.contentType()).startsWith("application/problem+json");
+            assertThat(unqueued.json().at("/detail").asString()).contains("could not be queued");
+            assertThat(b.admin().get("/actuator/principals/dev-5").status()).isEqualTo(503);
+            TcpTestClient meanwhile = login(c, "refuse", "dev-5");
+            meanwhile.sendLine("in without Redis");
+            assertThat(meanwhile.readLine()).isEqualTo("in without Redis");
+            meanwhile.close();
         }
         finally {
             redis.restart();
