@@ -20,6 +20,7 @@ import java.util.Map;
  * java -jar bench/target/bench.jar auth [--rounds 2] [--churn 30000] [--seconds 10] (auth: token on churn and on echo)
  * java -jar bench/target/bench.jar cluster [--rounds 2] [--seconds 10] [--receivers 100] [--jvm "..."]
  * java -jar bench/target/bench.jar principals [--rounds 2] [--churn 5000] [--messages 2000] (login churn, POST to frame)
+ * java -jar bench/target/bench.jar forward [--rounds 2] [--seconds 10] [--connections 50] (Kafka: throughput, latency, CPU beside echo)
  * java -jar bench/target/bench.jar io-model [--rounds 2] [--idle 10000] [--seconds 8]
  * </pre>
  */
@@ -75,9 +76,16 @@ public final class Bench {
                     Path.of(options.getOrDefault("gateway-jar", "../target/tcp-gateway.jar")));
             return;
         }
+        if (command.equals("forward")) { // frames into Kafka beside echo, with a local broker
+            ForwardBench.run(Integer.parseInt(options.getOrDefault("rounds", "2")),
+                    Double.parseDouble(options.getOrDefault("seconds", "10")),
+                    Integer.parseInt(options.getOrDefault("connections", "50")),
+                    Path.of(options.getOrDefault("gateway-jar", "../target/tcp-gateway.jar")));
+            return;
+        }
         if (!command.equals("io-model")) {
             throw new IllegalArgumentException("unknown command " + command
-                    + " (compare, edge, auth, cluster, principals, io-model, hold, chart)");
+                    + " (compare, edge, auth, cluster, principals, forward, io-model, hold, chart)");
         }
         ioModel(Integer.parseInt(options.getOrDefault("rounds", "2")),
                 Integer.parseInt(options.getOrDefault("idle", "10000")),

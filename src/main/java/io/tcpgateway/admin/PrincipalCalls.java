@@ -79,7 +79,7 @@ public class PrincipalCalls {
      * One frame to every logged-in connection of it on every pod (on {@code listener} when given); with no
      * connection and a {@code ttl}, queued; with neither, not found.
      */
-    AdminResult send(String principal, @Nullable String message, @Nullable String listener, @Nullable String ttl) {
+    public AdminResult send(String principal, @Nullable String message, @Nullable String listener, @Nullable String ttl) {
         AdminResult bad = invalid(principal);
         if (bad != null) {
             return bad;

@@ -25,6 +25,7 @@ import org.springframework.validation.annotation.Validated;
  * @param flapping flapping detection and bans
  * @param auth client authentication on listeners with {@code auth: token}
  * @param principals addressing a client by who it is, and its offline queue
+ * @param kafka Kafka both ways: frames of {@code forward} listeners, lifecycle events, commands to principals
  */
 @Validated
 @ConfigurationProperties(prefix = "gateway", ignoreUnknownFields = false)
@@ -40,7 +41,8 @@ public record GatewayProperties(
         @Valid @NestedConfigurationProperty ClusterProperties cluster,
         @Valid @NestedConfigurationProperty FlappingProperties flapping,
         @Valid @NestedConfigurationProperty AuthProperties auth,
-        @Valid @NestedConfigurationProperty PrincipalsProperties principals) {
+        @Valid @NestedConfigurationProperty PrincipalsProperties principals,
+        @Valid @NestedConfigurationProperty GatewayKafkaProperties kafka) {
 
     public GatewayProperties {
         listeners = List.copyOf(listeners);
@@ -58,8 +60,9 @@ public record GatewayProperties(
             @DefaultValue HeartbeatProperties heartbeat, @DefaultValue OutboundProperties outbound,
             @DefaultValue InboundProperties inbound, @DefaultValue ShutdownProperties shutdown, @DefaultValue AdminProperties admin,
             @DefaultValue ClusterProperties cluster, @DefaultValue FlappingProperties flapping,
-            @DefaultValue AuthProperties auth, @DefaultValue PrincipalsProperties principals) {
-        this(inIndexOrder(listeners), heartbeat, outbound, inbound, shutdown, admin, cluster, flapping, auth, principals);
+            @DefaultValue AuthProperties auth, @DefaultValue PrincipalsProperties principals,
+            @DefaultValue GatewayKafkaProperties kafka) {
+        this(inIndexOrder(listeners), heartbeat, outbound, inbound, shutdown, admin, cluster, flapping, auth, principals, kafka);
     }
 
     /** Listeners "0" to "n-1" as a list; none configured: {@code chat} on port 9000. */

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.util.matcher.InetAddressMatchers;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
@@ -25,6 +26,7 @@ public class GatewayPropertiesValidator implements Validator {
     private static final Pattern CHANNEL_PREFIX = Pattern.compile("[^\\s*?\\[\\]]+");
     private static final Pattern TOKEN_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final Pattern KAFKA_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     @Override
     public boolean supports(Class<?> type) {
@@ -71,6 +73,9 @@ public class GatewayPropertiesValidator implements Validator {
         }
         if (properties.principals() != null) {
             validatePrincipalQueue(properties.principals().queue(), errors);
+        }
+        if (properties.kafka() != null) {
+            validateKafka(properties.kafka(), properties.listeners(), errors);
         }
         if (properties.flapping() != null) {
             if (!properties.flapping().window().isPositive()) {
@@ -252,6 +257,58 @@ public class GatewayPropertiesValidator implements Validator {
         if (queue.maxTotalBytes().toBytes() < 1 || queue.maxTotalBytes().toBytes() > heap / 4) {
             errors.rejectValue("principals.queue.max-total-bytes", "heap", "must be greater than 0 and at most a quarter of"
                     + " this JVM's heap (" + heap + " bytes); lower it or raise -Xmx");
+        }
+    }
+
+    /**
+     * Kafka's topics are names Kafka accepts, its bounds positive, and {@code forward} listeners need it on;
+     * the forwarding properties of a listener apply only to {@code forward} listeners.
+     */
+    private void validateKafka(GatewayKafkaProperties kafka, List<ListenerProperties> listeners, Errors errors) {
+        for (int i = 0; i < listeners.size(); i++) {
+            ListenerProperties listener = listeners.get(i);
+            String prefix = "listeners[" + i + "].";
+            boolean forward = listener.mode() == Mode.FORWARD;
+            if (forward && !kafka.enabled()) {
+                errors.rejectValue(prefix + "mode", "kafka", "forward needs gateway.kafka.enabled=true (and spring.kafka.bootstrap-servers)");
+            }
+            if (!forward && listener.forwardTopicOrNull() != null) {
+                errors.rejectValue(prefix + "forward-topic", "forward", "applies only to mode: forward");
+            }
+            if (!forward && listener.forwardAcks()) {
+                errors.rejectValue(prefix + "forward-acks", "forward", "applies only to mode: forward");
+            }
+            if (listener.forwardTopicOrNull() != null) {
+                validateTopic(listener.forwardTopicOrNull(), prefix + "forward-topic", errors);
+            }
+        }
+        validateTopic(kafka.framesTopic(), "kafka.frames-topic", errors);
+        if (kafka.eventsTopicOrNull() != null) {
+            validateTopic(kafka.eventsTopicOrNull(), "kafka.events-topic", errors);
+        }
+        if (kafka.commandsTopicOrNull() != null) {
+            validateTopic(kafka.commandsTopicOrNull(), "kafka.commands-topic", errors);
+            if (kafka.consumerGroup() == null || kafka.consumerGroup().isBlank()) {
+                errors.rejectValue("kafka.consumer-group", "notBlank", "must not be blank when gateway.kafka.commands-topic is set");
+            }
+        }
+        if (kafka.maxInFlightBytes().toBytes() <= 0) {
+            errors.rejectValue("kafka.max-in-flight-bytes", "positive", "must be greater than 0");
+        }
+        long perConnection = kafka.maxInFlightBytesPerConnection().toBytes();
+        if (perConnection <= 0 || perConnection > kafka.maxInFlightBytes().toBytes()) {
+            errors.rejectValue("kafka.max-in-flight-bytes-per-connection", "range",
+                    "must be greater than 0 and at most gateway.kafka.max-in-flight-bytes (" + kafka.maxInFlightBytes() + ")");
+        }
+        if (kafka.maxPendingEvents() < 1) {
+            errors.rejectValue("kafka.max-pending-events", "positive", "must be greater than 0");
+        }
+    }
+
+    /** Kafka's own rule for a topic name: 1 to 249 of {@code [a-zA-Z0-9._-]}, and not {@code .} or {@code ..}. */
+    private void validateTopic(@Nullable String topic, String property, Errors errors) {
+        if (topic == null || !KAFKA_TOPIC.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
+            errors.rejectValue(property, "topic", "must be a Kafka topic name: 1 to 249 letters, digits, '.', '_' or '-'");
         }
     }
 

@@ -16,7 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param name unique listener name, used in metrics tags, the admin API and logs
  * @param port TCP port to listen on; 0 picks an ephemeral port (the admin API reports the bound one)
  * @param bindAddress interface to bind
- * @param mode echo each frame to its sender, or broadcast it to every other peer of this listener
+ * @param mode echo each frame to its sender, broadcast it to every other peer of this listener, or forward it to
+ *     Kafka (with {@code gateway.kafka.enabled})
  * @param includeSender in broadcast mode, send each frame back to its sender as well
  * @param framing how frames are delimited on the wire
  * @param maxFrameBytes a longer frame closes its connection (reason frame-too-large)
@@ -39,6 +40,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param duplicatePrincipal what a second connection of a principal already connected to this listener does:
  *     allow it, replace the older one ("ERROR replaced", reason replaced), or refuse the new one ("ERROR already
  *     connected", reason duplicate); across pods in a cluster. Only on listeners with auth
+ * @param forwardTopic {@code forward} listeners: the Kafka topic of this listener's frames; unset =
+ *     {@code gateway.kafka.frames-topic}
+ * @param forwardAcks {@code forward} listeners: send the client {@code ACK <n>} (n its frames stored so far) once
+ *     Kafka has stored its frames
  * <p>Single-word components are checked with constraint annotations; the multi-word ones by
  * {@link GatewayPropertiesValidator}, so that errors name them as they are written ({@code max-frame-bytes}).
  */
@@ -60,18 +65,25 @@ public record ListenerProperties(
         @DefaultValue("0") int maxFramesPerSecond,
         @Nullable Integer maxFramesBurst,
         @DefaultValue("none") @NotNull Auth auth,
-        @DefaultValue("allow") @NotNull DuplicatePrincipal duplicatePrincipal) {
+        @DefaultValue("allow") @NotNull DuplicatePrincipal duplicatePrincipal,
+        @Nullable String forwardTopic,
+        @DefaultValue("false") boolean forwardAcks) {
 
     /** The listener that runs when nothing is configured: {@code chat} on port 9000. */
     static ListenerProperties defaultChat() {
         return new ListenerProperties("chat", 9000, "0.0.0.0", Mode.BROADCAST, false, Framing.LINE, 65536, 10000, null,
                 ProxyProtocol.OFF, Duration.ofSeconds(5), List.of(), 0, 0, 0, null, Auth.NONE,
-                DuplicatePrincipal.ALLOW);
+                DuplicatePrincipal.ALLOW, null, false);
     }
 
     /** Frames a connection may send at once: {@code max-frames-burst}, or {@code max-frames-per-second} when unset. */
     public int framesBurst() {
         return (maxFramesBurst != null) ? maxFramesBurst : maxFramesPerSecond;
+    }
+
+    /** The listener's own topic ({@code forward-topic}), or null when it has none (unset or blank). */
+    public @Nullable String forwardTopicOrNull() {
+        return (forwardTopic == null || forwardTopic.isBlank()) ? null : forwardTopic;
     }
 
     public boolean tls() {

@@ -63,6 +63,11 @@ public enum CloseReason {
      * listener says {@code duplicate-principal: refuse}.
      */
     DUPLICATE("duplicate", "ERROR already connected"),
+    /**
+     * Kafka refused one of its frames for good (larger than the topic takes, not authorized, ...) on a
+     * {@code forward} listener (CONTRACT section 15); a slow or absent Kafka never closes a connection.
+     */
+    FORWARD_FAILED("forward-failed", "ERROR forward failed"),
     /** The gateway is shutting down; the goodbye is {@code gateway.shutdown.message}. */
     SHUTDOWN("shutdown", null),
     /** Anything else: broken framing ({@code ERROR invalid frame}), a TLS failure, an I/O error. */

@@ -50,7 +50,7 @@ public final class GatewayListener {
     private volatile @Nullable Acceptor acceptor;
     private volatile @Nullable MessageChannel toOne;
     /** Told of every peer that stops being open (the registry: counts, logs, history); null in unit tests. */
-    private volatile @Nullable ClosingPeers closing;
+    private volatile @Nullable PeerTransitions transitions;
     private volatile boolean draining;
 
     public GatewayListener(ListenerProperties properties, OutboundProperties outbound, ConnectionExecutors executors,
@@ -241,8 +241,16 @@ public final class GatewayListener {
     }
 
     /** Called once by the registry that keeps this listener's closed history. */
-    void tellClosingTo(ClosingPeers closingPeers) {
-        this.closing = closingPeers;
+    void tellTransitionsTo(PeerTransitions told) {
+        this.transitions = told;
+    }
+
+    /** The peer completed its login ({@link Peer#completeLogin()}). */
+    void loggedIn(Peer peer) {
+        PeerTransitions told = transitions;
+        if (told != null) {
+            told.loggedIn(peer);
+        }
     }
 
     /**
@@ -254,7 +262,7 @@ public final class GatewayListener {
         if (wasOpen && peer.principal() != null) {
             auth.released(peer);
         }
-        ClosingPeers told = closing;
+        PeerTransitions told = transitions;
         if (told != null) {
             told.closing(peer, wasOpen);
         }

@@ -251,6 +251,7 @@ public final class Peer extends PeerActivity {
     /** Answered ({@code OK}) and given what was queued for it: from now on, and not before, it takes what is sent to all. */
     public void completeLogin() {
         loggedIn = true;
+        listener.loggedIn(this);
     }
 
     /** Not logged in yet on a listener with auth (no {@code OK}, or its queued messages not yet sent): no broadcast. */

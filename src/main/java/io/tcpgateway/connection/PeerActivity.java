@@ -14,6 +14,9 @@ public abstract class PeerActivity {
     private volatile long lastReadAt;
     private volatile long lastWriteAt;
     private volatile long lastPingAt;
+    /** Since when the gateway itself has not been reading this connection (0: reading), epoch millis. */
+    private volatile long readingPausedAt;
+    private volatile long readingResumedAt;
     private volatile long framesIn;
     private volatile long bytesIn;
     private volatile long framesOut;
@@ -47,6 +50,33 @@ public abstract class PeerActivity {
         framesOut += frames;
         bytesOut += bytes;
         stats().framesWritten(frames, bytes);
+    }
+
+    /**
+     * The gateway stops reading this connection for a reason of its own (Kafka has not stored its frames yet): the
+     * heartbeat does not count the time until {@link #resumeReading()} as the client's silence.
+     */
+    public void pauseReading() {
+        readingPausedAt = System.currentTimeMillis();
+    }
+
+    /** The gateway reads this connection again after {@link #pauseReading()}. */
+    public void resumeReading() {
+        readingResumedAt = System.currentTimeMillis();
+        readingPausedAt = 0;
+    }
+
+    /** Whether the gateway has paused reading this connection, so its silence is the gateway's, not the client's. */
+    public boolean readingPaused() {
+        return readingPausedAt != 0;
+    }
+
+    /**
+     * Since when the client has been silent as far as the heartbeat is concerned: its last frame, or the end of the
+     * gateway's last pause in reading it, whichever is later.
+     */
+    public long silentSinceMillis() {
+        return Math.max(lastReadAt, readingResumedAt);
     }
 
     /** The heartbeat sent this peer its ping at {@code now}. */

@@ -22,19 +22,20 @@ import org.springframework.stereotype.Component;
 /**
  * The live peers of every listener, fed by Spring Integration's connection open events: it admits
  * each new peer into its listener (which keeps its open peers, the one place they are held); a peer
- * leaves its listener the moment its close is decided ({@link ClosingPeers}), and the close event of its
+ * leaves its listener the moment its close is decided ({@link PeerTransitions}), and the close event of its
  * socket only makes sure a close that nobody decided (a failed socket) is one. The heartbeat, the drain and the admin API read peers through it.
  * Logs one line per connection opened and one per connection closed, with its reason, and keeps
  * the history of closed connections.
  */
 @Component
-public class PeerRegistry implements ApplicationListener<TcpConnectionEvent>, ClosingPeers {
+public class PeerRegistry implements ApplicationListener<TcpConnectionEvent>, PeerTransitions {
 
     private static final Logger log = LoggerFactory.getLogger(PeerRegistry.class);
 
     private final List<GatewayListener> listeners = new CopyOnWriteArrayList<>();
     private final Deque<ClosedPeer> closedHistory = new ArrayDeque<>();
     private final int closedHistorySize;
+    private final List<ConnectionEvents> observers = new CopyOnWriteArrayList<>();
 
     public PeerRegistry(GatewayProperties properties) {
         this.closedHistorySize = properties.admin().closedHistory();
@@ -60,7 +61,12 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent>, Cl
     /** Called once per listener, before it accepts its first connection. */
     public void register(GatewayListener listener) {
         listeners.add(listener);
-        listener.tellClosingTo(this);
+        listener.tellTransitionsTo(this);
+    }
+
+    /** {@code events} is told of every connection connected, logged in and closed from now on. */
+    public void tell(ConnectionEvents events) {
+        observers.add(events);
     }
 
     private void opened(Peer peer) {
@@ -72,6 +78,7 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent>, Cl
             return;
         }
         logLine("Connection opened", peer, false);
+        observers.forEach((observer) -> observer.connected(peer));
         String certified = peer.principal(); // a client certificate's CN, proven in the TLS handshake
         if (certified != null) {
             listener.auth().logIn(peer, certified, null);
@@ -93,6 +100,11 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent>, Cl
         }
     }
 
+    @Override
+    public void loggedIn(Peer peer) {
+        observers.forEach((observer) -> observer.authenticated(peer));
+    }
+
     /**
      * A peer stopped being open: counted under its reason, logged and remembered, once. Refusals at
      * admission are counted too (they were counted as opened); quiet ones (bans) are neither logged nor
@@ -107,6 +119,9 @@ public class PeerRegistry implements ApplicationListener<TcpConnectionEvent>, Cl
                 remember(peer);
                 logLine("Connection closed", peer, true);
             }
+        }
+        if (wasOpen) {
+            observers.forEach((observer) -> observer.closed(peer));
         }
     }
 

@@ -25,7 +25,9 @@ import org.springframework.stereotype.Component;
  * pulled cable): TCP itself says nothing until a write fails, which may take many minutes.
  * The scan runs every quarter interval (at most every second), so a dead peer is gone within
  * {@code timeout} plus a fraction of {@code interval}. A peer already being closed (kicked, drained on
- * shutdown, ...) is left alone: closing it again would throw away the goodbye it is being sent.
+ * shutdown, ...) is left alone: closing it again would throw away the goodbye it is being sent. So is a peer
+ * the gateway itself has stopped reading (its frames wait for Kafka): its silence is counted from the moment
+ * the gateway reads it again.
  */
 @Component
 public class HeartbeatTask implements SmartLifecycle {
@@ -55,10 +57,10 @@ public class HeartbeatTask implements SmartLifecycle {
     void scan() {
         long now = scheduler.getClock().millis();
         for (Peer peer : registry.all()) {
-            if (peer.closeReason() != null) {
-                continue;
+            if (peer.closeReason() != null || peer.readingPaused()) {
+                continue; // a paused reader cannot hear a PONG: its silence is the gateway's own (CONTRACT section 15)
             }
-            long quiet = now - peer.lastReadAtMillis();
+            long quiet = now - peer.silentSinceMillis();
             if (quiet >= timeoutMillis) {
                 peer.closeSaying(CloseReason.HEARTBEAT_TIMEOUT);
             }

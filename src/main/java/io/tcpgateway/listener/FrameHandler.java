@@ -9,7 +9,7 @@ import org.springframework.messaging.MessageHandler;
  * The end of a listener's flow: on an {@code auth: token} listener the frames of a peer that has not
  * authenticated go to {@link AuthFrames}; control frames (PING/PONG) are answered here; every other frame
  * goes to the listener's mode: in echo mode the channel to the outbound adapter, in broadcast mode the
- * {@link BroadcastHandler}. One endpoint rather than a filter followed by a handler: the filter's
+ * {@link BroadcastHandler}, in forward mode the {@link FrameForwarding}'s handler (Kafka). One endpoint rather than a filter followed by a handler: the filter's
  * per-frame reply machinery cost 7 % of echo throughput (see docs/benchmark.md, "Tuning").
  */
 final class FrameHandler implements MessageHandler {

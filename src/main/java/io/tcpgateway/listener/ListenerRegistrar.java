@@ -6,7 +6,6 @@ import io.tcpgateway.config.Auth;
 import io.tcpgateway.config.GatewayProperties;
 import io.tcpgateway.config.InvalidGatewayConfigurationException;
 import io.tcpgateway.config.ListenerProperties;
-import io.tcpgateway.config.Mode;
 import io.tcpgateway.connection.ConnectionExecutors;
 import io.tcpgateway.connection.DescriptorReserve;
 import io.tcpgateway.connection.GatewayConnectionSupport;
@@ -45,7 +44,6 @@ import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.integration.dsl.IntegrationFlowBuilder;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
 import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
-import org.springframework.integration.support.management.IntegrationManagement;
 import org.springframework.integration.ip.dsl.Tcp;
 import org.springframework.integration.ip.dsl.TcpInboundChannelAdapterSpec;
 import org.springframework.integration.ip.dsl.TcpOutboundChannelAdapterSpec;
@@ -57,7 +55,8 @@ import org.springframework.stereotype.Component;
  * registers them with the {@link IntegrationFlowContext}:
  * <pre>
  * Tcp.inboundAdapter ─▶ FrameHandler: PING/PONG answered ─▶ echo: to-one channel
- *                                                       └▶ broadcast: BroadcastHandler (every other peer)
+ *                                                       ├▶ broadcast: BroadcastHandler (every other peer)
+ *                                                       └▶ forward: FrameForwarding (Kafka, the kafka package)
  * to-one channel (echo, the admin API's send) ─▶ Tcp.outboundAdapter (the connection in ip_connectionId)
  * </pre>
  * Flows are registered when the context starts (not while beans are still being created), so every
@@ -85,6 +84,7 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
     private final InboundBudget inboundBudget;
     private final DescriptorReserve descriptors;
     private final ObjectProvider<PrincipalLogin> principalLogin;
+    private final ObjectProvider<FrameForwarding> forwarding;
     private final List<GatewayListener> listeners = new CopyOnWriteArrayList<>();
     /** Per listener name: completed by the factory's listening event, or failed by its exception event. */
     private final Map<String, CompletableFuture<Void>> binding = new ConcurrentHashMap<>();
@@ -94,8 +94,9 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
             ConnectionExecutors executors, SslBundles sslBundles, ObjectProvider<MeterRegistry> meterRegistry,
             ListableBeanFactory beans, ObjectProvider<BroadcastRelay> relay, PeerRegistry registry, BanGate bans,
             TokenVerifier tokens, InboundBudget inboundBudget, DescriptorReserve descriptors,
-            ObjectProvider<PrincipalLogin> principalLogin) {
+            ObjectProvider<PrincipalLogin> principalLogin, ObjectProvider<FrameForwarding> forwarding) {
         this.principalLogin = principalLogin;
+        this.forwarding = forwarding;
         this.inboundBudget = inboundBudget;
         this.descriptors = descriptors;
         this.beans = beans;
@@ -156,8 +157,11 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
         TcpInboundChannelAdapterSpec inbound = Tcp.inboundAdapter(factory).id(flowId + "-inbound");
         TcpOutboundChannelAdapterSpec outbound = Tcp.outboundAdapter(factory);
         DirectChannel toOneChannel = new DirectChannel();
-        MessageHandler mode = (config.mode() == Mode.ECHO) ? toOneChannel::send
-                : new BroadcastHandler(listener, relay.getIfAvailable(() -> BroadcastRelay.NONE));
+        MessageHandler mode = switch (config.mode()) {
+            case ECHO -> toOneChannel::send;
+            case BROADCAST -> new BroadcastHandler(listener, relay.getIfAvailable(() -> BroadcastRelay.NONE));
+            case FORWARD -> forwarding.getObject().forwarderOf(listener); // the validator made sure Kafka is on
+        };
         AuthFrames authFrames = listener.auth().requiresToken() ? new AuthFrames(listener, tokens) : null;
         IntegrationFlowBuilder flow = IntegrationFlow.from(inbound).handle(new FrameHandler(mode, authFrames));
         IntegrationFlowRegistration registration = flowContext.registration(flow.get())
@@ -178,19 +182,9 @@ public class ListenerRegistrar implements SmartLifecycle, ApplicationListener<Ip
         return listener;
     }
 
-    /**
-     * Spring Integration times every channel send and handler call when a MeterRegistry exists: per
-     * frame, the largest cost JFR showed after the message ids. The gateway's own meters count what
-     * operators need (CONTRACT section 7), so the flow's components get no metrics captor.
-     */
-    @SuppressWarnings("NullAway") // Spring Integration's components take null as "no captor", as intended here
+    /** Per-frame flows: see {@link PerMessageMetrics}. */
     private void withoutPerMessageMetrics(IntegrationFlowRegistration registration) {
-        String prefix = registration.getId() + ".";
-        beans.getBeansOfType(IntegrationManagement.class, false, false).forEach((name, component) -> {
-            if (name.startsWith(prefix) || name.startsWith(registration.getId() + "-")) {
-                component.registerMetricsCaptor(null);
-            }
-        });
+        PerMessageMetrics.switchOff(beans, registration.getId() + ".", registration.getId() + "-");
     }
 
     private GatewayServerConnectionFactory connectionFactory(GatewayListener listener,

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -28,7 +29,7 @@ import org.springframework.stereotype.Component;
  * {@code grace-period} everything goes on (new connections are still accepted: a load balancer that has
  * not yet seen the readiness change still sends clients, and refusing them would only make them retry);
  * then listeners stop accepting and every peer is sent the shutdown message and closed once it is
- * written, at {@code evict-rate} goodbyes per second (oldest connections first) or all at once;
+ * written (after what it sent is settled, {@link GoodbyeGate}: its frames stored by Kafka and acknowledged), at {@code evict-rate} goodbyes per second (oldest connections first) or all at once;
  * whatever is still open {@code drain-timeout} after the first goodbye is closed anyway. All with
  * reason {@code shutdown}.
  */
@@ -46,12 +47,14 @@ public class DrainLifecycle implements SmartLifecycle {
     private final DescriptorReserve descriptors;
     private final byte[] message;
     private final ShutdownProperties shutdown;
+    private final ObjectProvider<GoodbyeGate> goodbyeGate;
     private volatile boolean running;
     private volatile boolean draining;
 
     public DrainLifecycle(ApplicationEventPublisher events, ListenerRegistrar listeners, PeerRegistry registry,
-            DescriptorReserve descriptors, GatewayProperties properties) {
+            DescriptorReserve descriptors, GatewayProperties properties, ObjectProvider<GoodbyeGate> goodbyeGate) {
         this.descriptors = descriptors;
+        this.goodbyeGate = goodbyeGate;
         this.shutdown = properties.shutdown();
         this.events = events;
         this.listeners = listeners;
@@ -97,6 +100,11 @@ public class DrainLifecycle implements SmartLifecycle {
      */
     private void sayGoodbye(List<Peer> peers, long deadline) {
         long interval = (shutdown.evictRate() > 0) ? TimeUnit.SECONDS.toNanos(1) / shutdown.evictRate() : 0;
+        GoodbyeGate gate = goodbyeGate.getIfAvailable(() -> GoodbyeGate.NONE);
+        if (interval == 0) { // all at once: every reader stops first, then they settle side by side
+            peers.forEach(gate::hold);
+            peers.forEach((peer) -> gate.awaitSettled(peer, deadline));
+        }
         long next = System.nanoTime();
         for (Peer peer : peers) {
             long now = System.nanoTime();
@@ -108,6 +116,11 @@ public class DrainLifecycle implements SmartLifecycle {
                 now = System.nanoTime();
             }
             next = Math.max(next, now - interval) + interval;
+            if (interval > 0) {
+                gate.hold(peer);
+                gate.awaitSettled(peer, deadline);
+                now = System.nanoTime();
+            }
             peer.closeAfter(message, CloseReason.SHUTDOWN, Duration.ofNanos(Math.max(0, deadline - now)));
         }
     }

@@ -16,7 +16,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 /**
  * CONTRACT section 8 at a real start-up: the failure report names the property and the value, for a
  * binding error (every other binding error is covered in-process by ConfigurationErrorsTest) and for
- * the errors only a starting application can find: an unknown SSL bundle, a port in use.
+ * the errors only a starting application can find: an unknown SSL bundle, a port in use, Kafka producer settings
+ * forwarding cannot work with.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ConfigurationErrorsIT {
@@ -65,6 +66,24 @@ class ConfigurationErrorsIT {
             assertThat(output.getOut()).contains("gateway.listeners[0].port").contains(String.valueOf(taken.getLocalPort()))
                     .contains("busy");
         }
+    }
+
+    @Test
+    void framesInFlightBeyondTheProducersMemoryStopStartUpNamingTheProperty(CapturedOutput output) {
+        assertThatThrownBy(() -> start(Map.of("server.port", "0", "gateway.listeners[0].port", "0",
+                "gateway.kafka.enabled", "true", "spring.kafka.bootstrap-servers", "127.0.0.1:1",
+                "gateway.kafka.max-in-flight-bytes", "30MB"))).isInstanceOf(Exception.class);
+        assertThat(output.getOut() + output.getErr()).contains("APPLICATION FAILED TO START")
+                .contains("gateway.kafka.max-in-flight-bytes").contains("31457280 bytes").contains("buffer-memory");
+    }
+
+    @Test
+    void aTransactionalProducerStopsStartUpNamingTheProperty(CapturedOutput output) {
+        assertThatThrownBy(() -> start(Map.of("server.port", "0", "gateway.listeners[0].port", "0",
+                "gateway.kafka.enabled", "true", "spring.kafka.bootstrap-servers", "127.0.0.1:1",
+                "spring.kafka.producer.transaction-id-prefix", "gw-"))).isInstanceOf(Exception.class);
+        assertThat(output.getOut() + output.getErr()).contains("APPLICATION FAILED TO START")
+                .contains("spring.kafka.producer.transaction-id-prefix").contains("without transactions");
     }
 
     private static void start(Map<String, String> properties) {

@@ -62,6 +62,15 @@ class ConfigurationErrorsTest {
             zero queue bytes      | gateway.principals.queue.max-bytes=0                                 | gateway.principals.queue.max-bytes | 0
             zero queue ttl        | gateway.principals.queue.max-ttl=0s                                  | gateway.principals.queue.max-ttl | 0
             queues over the heap  | gateway.principals.queue.max-total-bytes=100TB                       | gateway.principals.queue.max-total-bytes | a quarter of this JVM's heap
+            forward, Kafka off    | gateway.listeners[0].mode=forward                                    | gateway.listeners[0].mode     | gateway.kafka.enabled=true
+            topic, not forwarding | gateway.listeners[0].forward-topic=readings                          | gateway.listeners[0].forward-topic | applies only to mode: forward
+            acks, not forwarding  | gateway.listeners[0].forward-acks=true                               | gateway.listeners[0].forward-acks | applies only to mode: forward
+            bad forward topic     | gateway.kafka.enabled=true,gateway.listeners[0].mode=forward,gateway.listeners[0].forward-topic=my topic | gateway.listeners[0].forward-topic | my topic
+            bad frames topic      | gateway.kafka.frames-topic=a/b                                       | gateway.kafka.frames-topic    | a/b
+            bad commands topic    | gateway.kafka.commands-topic=..                                      | gateway.kafka.commands-topic  | ..
+            zero in flight        | gateway.kafka.max-in-flight-bytes=0                                  | gateway.kafka.max-in-flight-bytes | 0
+            connection over all   | gateway.kafka.max-in-flight-bytes=1MB,gateway.kafka.max-in-flight-bytes-per-connection=2MB | gateway.kafka.max-in-flight-bytes-per-connection | at most gateway.kafka.max-in-flight-bytes
+            zero pending events   | gateway.kafka.max-pending-events=0                                   | gateway.kafka.max-pending-events | 0
             """)
     void aBadValueIsRefusedNamingThePropertyAndTheValue(String title, String overrides, String property, String value) {
         Map<String, String> properties = new LinkedHashMap<>(Map.of(
@@ -86,7 +95,7 @@ class ConfigurationErrorsTest {
                 .contains("line, length-prefix, stx-etx").doesNotContain("LENGTH_PREFIX");
         BindException mode = catchThrowableOfType(BindException.class,
                 () -> GatewayConfig.bindWithDefaults(Map.of("gateway.listeners[0].mode", "shout")));
-        assertThat(GatewayConfig.describe(mode)).contains("echo, broadcast").doesNotContain("BROADCAST");
+        assertThat(GatewayConfig.describe(mode)).contains("echo, broadcast, forward").doesNotContain("BROADCAST");
         assertThat(new ConfigNameFailureAnalyzer().analyze(framing)).isNotNull().satisfies((analysis) -> {
             assertThat(analysis.getDescription()).contains("gateway.listeners[0].framing").contains("bogus")
                     .contains("line, length-prefix, stx-etx").doesNotContain("LENGTH_PREFIX");

@@ -41,7 +41,8 @@ class ChartSchemaTest {
             "gateway.auth.tokens", "auth.tokensSecret: a Secret, never values",
             "gateway.auth.jwt.enabled", "auth.jwt.enabled, with its key source",
             "gateway.cluster.enabled", "cluster.enabled, with Redis",
-            "gateway.cluster.node-id", "each pod's own name");
+            "gateway.cluster.node-id", "each pod's own name",
+            "gateway.kafka.enabled", "kafka.enabled, with the brokers");
 
     /** Schema keys the every-key values file leaves out, and why. */
     static final Set<String> NOT_IN_THE_EVERY_KEY_FILE = Set.of("listeners.sslBundle"); // needs tlsBundles: HelmChartTest
@@ -105,6 +106,15 @@ class ChartSchemaTest {
         assertThat(bound.inbound().reservedDescriptors()).isEqualTo(300);
         assertThat(bound.flapping().maxTracked()).isEqualTo(20_000);
         assertThat(bound.shutdown().message()).isEqualTo("BYE maintenance");
+        ListenerProperties meters = bound.listeners().get(1);
+        assertThat(meters.mode()).isEqualTo(io.tcpgateway.config.Mode.FORWARD);
+        assertThat(meters.forwardTopic()).isEqualTo("meter.readings");
+        assertThat(meters.forwardAcks()).isTrue();
+        assertThat(bound.kafka().enabled()).as("from kafka.enabled").isTrue();
+        assertThat(bound.kafka().commandsTopicOrNull()).isEqualTo("gw.commands");
+        assertThat(bound.kafka().maxInFlightBytesPerConnection().toKilobytes()).isEqualTo(512);
+        assertThat(bound.kafka().maxPendingEvents()).isEqualTo(2000);
+        assertThat(yaml).contains("bootstrap-servers: kafka:9092");
         assertThat(yaml).as("JSON logs from values, not only extraEnv").contains("console: ecs");
     }
 

@@ -18,12 +18,15 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * CONTRACT section 13: every series the chart's Grafana dashboard queries exists in a live gateway's
- * {@code /actuator/prometheus} (the cluster on, so its meters are there; Redis need not answer for them
- * to be registered). A renamed meter fails this test.
+ * {@code /actuator/prometheus} (the cluster and Kafka on, so their meters are there; neither Redis nor Kafka
+ * need answer for them to be registered). A renamed meter fails this test.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "gateway.admin.password=test-secret", "gateway.cluster.enabled=true", "spring.data.redis.port=1",
-        "gateway.listeners[0].name=chat", "gateway.listeners[0].port=0" })
+        "gateway.listeners[0].name=chat", "gateway.listeners[0].port=0",
+        // Kafka on (nobody at that address: its meters are registered all the same), a forward listener, commands.
+        "gateway.kafka.enabled=true", "spring.kafka.bootstrap-servers=127.0.0.1:1", "gateway.kafka.commands-topic=commands",
+        "gateway.listeners[1].name=meters", "gateway.listeners[1].port=0", "gateway.listeners[1].mode=forward" })
 class GrafanaDashboardIT {
 
     private static final Pattern METRIC = Pattern.compile("\\b(gateway_[a-z_]+)\\b");
@@ -48,7 +51,8 @@ class GrafanaDashboardIT {
         }
         assertThat(queried).as("what the panels ask for").contains("gateway_connections_active", "gateway_connections_closed_total",
                 "gateway_frames_in_total", "gateway_bytes_out_total", "gateway_producer_stalls_total", "gateway_accept_errors_total",
-                "gateway_cluster_publish_failures_total");
+                "gateway_cluster_publish_failures_total", "gateway_kafka_forwarded_total", "gateway_kafka_forward_paused",
+                "gateway_kafka_commands_total");
 
         String scraped = AdminClient.anonymous(managementPort).get("/actuator/prometheus").body();
         Set<String> exposed = new TreeSet<>();

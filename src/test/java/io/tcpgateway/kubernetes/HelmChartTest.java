@@ -396,7 +396,8 @@ class HelmChartTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"invalid-port.yaml", "invalid-mode.yaml", "invalid-cluster-without-host.yaml",
-            "invalid-proxy-protocol.yaml", "invalid-trusted-proxy.yaml", "invalid-token-in-values.yaml"})
+            "invalid-proxy-protocol.yaml", "invalid-trusted-proxy.yaml", "invalid-token-in-values.yaml",
+            "invalid-kafka-without-brokers.yaml"})
     void theValuesSchemaRejectsBadListeners(String values) {
         assertThatThrownBy(() -> RenderedChart.render(values)).hasMessageContaining("values don't meet the specifications of the schema");
     }
@@ -439,6 +440,33 @@ class HelmChartTest {
         var required = pod.getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().get(0);
         assertThat(required.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
         assertThat(required.getLabelSelector().getMatchLabels()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+    }
+
+    @Test
+    void theKafkaValuesTurnForwardingOnWithCredentialsAndTheBrokersCaFromSecrets() {
+        RenderedChart chart = RenderedChart.render("kafka.yaml");
+        assertThat(bindConfigMap(chart).kafka().enabled()).isTrue();
+        Map<String, Object> kafka = settings(chart, "spring.kafka.");
+        assertThat(kafka).containsEntry("spring.kafka.bootstrap-servers", "my-cluster-kafka-bootstrap.kafka:9093")
+                .containsEntry("spring.kafka.security.protocol", "SASL_SSL")
+                .containsEntry("spring.kafka.properties.sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("spring.kafka.ssl.bundle", "kafka");
+        assertThat(kafka.get("spring.kafka.properties.sasl.jaas.config")).as("credentials only as placeholders")
+                .isEqualTo("org.apache.kafka.common.security.scram.ScramLoginModule required"
+                        + " username=\"${KAFKA_SASL_USERNAME}\" password=\"${KAFKA_SASL_PASSWORD}\";");
+        assertThat(settings(chart, "spring.ssl.bundle.pem.kafka.")).containsEntry(
+                "spring.ssl.bundle.pem.kafka.truststore.certificate", "file:/app/kafka-ca/ca.crt");
+
+        V1PodSpec pod = ((V1Deployment) KubernetesModel.validate(chart.only("Deployment"))).getSpec().getTemplate().getSpec();
+        V1EnvVar user = env(pod.getContainers().get(0), "KAFKA_SASL_USERNAME");
+        V1EnvVar password = env(pod.getContainers().get(0), "KAFKA_SASL_PASSWORD");
+        assertThat(user.getValueFrom().getSecretKeyRef().getName()).isEqualTo("gateway-kafka-user");
+        assertThat(user.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("username");
+        assertThat(password.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("secret");
+        assertThat(pod.getVolumes()).extracting((volume) -> (volume.getSecret() != null) ? volume.getSecret().getSecretName() : "")
+                .contains("my-cluster-cluster-ca-cert");
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).anySatisfy((mount) ->
+                assertThat(mount.getMountPath()).isEqualTo("/app/kafka-ca"));
     }
 
     @Test

@@ -1,7 +1,10 @@
 package io.tcpgateway.connection;
 
-/** Who is told when a peer stops being open: the registry, which counts, logs and remembers closes. */
-interface ClosingPeers {
+/** Who is told when a peer logs in or stops being open: the registry, which counts, logs and remembers closes. */
+interface PeerTransitions {
+
+    /** {@code peer} completed its login ({@link Peer#completeLogin()}): it is an ordinary peer of its principal now. */
+    void loggedIn(Peer peer);
 
     /**
      * {@code peer} has a close reason now and has left its listener's open peers.
