@@ -28,7 +28,8 @@ classpath() {
 
 run() {
   local main=$1; shift
-  exec "$java" -Xmx512m -XX:+UseSerialGC -cp "$(cat "$(classpath)")" "$main" "$@"
+  exec "$java" -Xmx512m -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel="${KAFKA_LOG_LEVEL:-warn}" \
+    -cp "$(cat "$(classpath)")" "$main" "$@"
 }
 
 case "${1:-}" in

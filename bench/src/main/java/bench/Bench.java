@@ -20,7 +20,8 @@ import java.util.Map;
  * java -jar bench/target/bench.jar auth [--rounds 2] [--churn 30000] [--seconds 10] (auth: token on churn and on echo)
  * java -jar bench/target/bench.jar cluster [--rounds 2] [--seconds 10] [--receivers 100] [--jvm "..."]
  * java -jar bench/target/bench.jar principals [--rounds 2] [--churn 5000] [--messages 2000] (login churn, POST to frame)
- * java -jar bench/target/bench.jar forward [--rounds 2] [--seconds 10] [--connections 50] (Kafka: throughput, latency, CPU beside echo)
+ * java -jar bench/target/bench.jar forward [--rounds 2] [--seconds 10] [--connections 50] [--args "--spring.kafka.producer.properties.linger.ms=0"]
+ *                                          (Kafka: throughput, latency, CPU beside echo; extra gateway arguments)
  * java -jar bench/target/bench.jar io-model [--rounds 2] [--idle 10000] [--seconds 8]
  * </pre>
  */
@@ -80,7 +81,7 @@ public final class Bench {
             ForwardBench.run(Integer.parseInt(options.getOrDefault("rounds", "2")),
                     Double.parseDouble(options.getOrDefault("seconds", "10")),
                     Integer.parseInt(options.getOrDefault("connections", "50")),
-                    Path.of(options.getOrDefault("gateway-jar", "../target/tcp-gateway.jar")));
+                    Path.of(options.getOrDefault("gateway-jar", "../target/tcp-gateway.jar")), options.getOrDefault("args", ""));
             return;
         }
         if (!command.equals("io-model")) {

@@ -30,7 +30,7 @@ final class ForwardBench {
     private ForwardBench() {
     }
 
-    static void run(int rounds, double seconds, int connections, Path gatewayJar) throws Exception {
+    static void run(int rounds, double seconds, int connections, Path gatewayJar, String gatewayArgs) throws Exception {
         int kafkaPort = ServerProcess.freePort();
         Path data = Files.createTempDirectory("bench-kafka-");
         ProcessBuilder brokerCommand = new ProcessBuilder("bash", "scripts/kafka-local.sh", "start").redirectErrorStream(true)
@@ -53,6 +53,9 @@ final class ForwardBench {
                         "--gateway.listeners[1].name=fwd", "--gateway.listeners[1].port=" + forwardPort,
                         "--gateway.listeners[1].mode=forward", "--gateway.listeners[1].forward-acks=true",
                         "--logging.level.io.tcpgateway.connection=warn"));
+                if (!gatewayArgs.isBlank()) {
+                    command.addAll(List.of(gatewayArgs.trim().split("\\s+")));
+                }
                 try (ServerProcess gateway = ServerProcess.start("forward-" + round, command, forwardPort)) {
                     ForwardLoad.latency(forwardPort, 200, 200); // the producer connected, the topic made, the JIT warm
                     List<String> order = (round % 2 == 1) ? List.of("echo", "forward") : List.of("forward", "echo");
@@ -89,8 +92,9 @@ final class ForwardBench {
                 + "Kafka broker (one KRaft node, `scripts/kafka-local.sh`) and the load generator on the same machine; "
                 + "%d rounds, medians. Throughput: %d connections, 32-byte frames, echo with 8 in flight each, forward with up "
                 + "to 64 not yet acknowledged each (`forward-acks: true`, counted when Kafka stored them, `acks=all`). "
-                + "Latency: one connection, one frame at a time, to its echo or to its `ACK`.%n%n"
-                + "| measure | echo | forward | forward / echo |%n| --- | ---: | ---: | ---: |%n", LocalDate.now(), rounds, connections));
+                + "Latency: one connection, one frame at a time, to its echo or to its `ACK`.%s%n%n"
+                + "| measure | echo | forward | forward / echo |%n| --- | ---: | ---: | ---: |%n", LocalDate.now(), rounds, connections,
+                gatewayArgs.isBlank() ? "" : " Gateway arguments: `" + gatewayArgs.trim() + "`."));
         row(markdown, "frames/s", "%,.0f", figures, "frames/s");
         row(markdown, "gateway CPU per frame", "%.2f µs", figures, "gateway CPU µs/frame");
         row(markdown, "broker CPU per frame", "%.2f µs", figures, "broker CPU µs/frame");
@@ -98,7 +102,7 @@ final class ForwardBench {
         row(markdown, "latency p99", "%,.0f µs", figures, "p99 µs");
         System.out.println();
         System.out.println(markdown);
-        Report.write(Path.of("results", "forward.md"), markdown.toString());
+        Report.write(Path.of("results", gatewayArgs.isBlank() ? "forward.md" : "forward-tuned.md"), markdown.toString());
     }
 
     private static void row(StringBuilder markdown, String title, String format, Map<String, List<Double>> figures, String key) {
