@@ -1,7 +1,6 @@
 package io.tcpgateway.kafka;
 
 import io.tcpgateway.connection.Peer;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -22,7 +21,7 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * order read. Back-pressure is this thread waiting: while the connection's frames in flight (or everybody's)
  * fill their bound, and while Kafka cannot take a record at all (no metadata, the producer closed to it), the
  * reader does not read, TCP flow control holds the client, and the heartbeat is told the silence is the
- * gateway's. A record Kafka cannot take yet is handed over again, the same one, so nothing is lost or
+ * gateway's. What Kafka answers comes back through the template's producer listener ({@link ForwardOutcomes}). A record Kafka cannot take yet is handed over again, the same one, so nothing is lost or
  * reordered; one it will never take closes the connection ({@link ForwardOutcomes#refused}).
  */
 final class ForwardHandler implements MessageHandler {
@@ -62,8 +61,8 @@ final class ForwardHandler implements MessageHandler {
         }
         ForwardedFrame frame = new ForwardedFrame(stream, listener, stream.nextSequence(), payload.length,
                 Thread.currentThread());
-        ProducerRecord<String, byte[]> record = stream.records().of(payload, peer.lastReadAtMillis());
-        handOver(new GenericMessage<>(record, Map.of(ForwardedFrame.HEADER, frame)), frame);
+        ProducerRecord<String, byte[]> record = stream.records().of(payload, peer.lastReadAtMillis(), frame);
+        handOver(new GenericMessage<>(record), frame);
         if (stream.held()) {
             awaitGoodbye(stream);
         }

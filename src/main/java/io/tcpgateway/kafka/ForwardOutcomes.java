@@ -3,16 +3,23 @@ package io.tcpgateway.kafka;
 import io.tcpgateway.connection.CloseReason;
 import io.tcpgateway.connection.Peer;
 import io.tcpgateway.logging.LogText;
-import java.util.Objects;
+import io.tcpgateway.kafka.FrameRecords.FrameRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.integration.kafka.support.KafkaSendFailureException;
-import org.springframework.messaging.Message;
+import org.springframework.kafka.support.ProducerListener;
 
 /**
- * What Kafka answered for each frame, from the outbound adapter's success and failure channels (on the producer's
- * network thread): a stored frame frees its room, is counted and makes an {@code ACK} due; a frame refused for
- * good frees its room, is counted, and closes its connection with {@code ERROR forward failed}.
+ * What Kafka answered for each frame, as the template's producer listener (on the producer's network thread): a
+ * stored frame frees its room, is counted and makes an {@code ACK} due; a frame refused for good frees its room, is
+ * counted, and closes its connection with {@code ERROR forward failed}. The producer listener rather than the
+ * outbound adapter's success and failure channels: those build a Spring Integration message (a header map copied)
+ * per record on the producer's one network thread, which a profile showed in a quarter of its samples
+ * (docs/benchmark.md). Records other than
+ * frames (the events) are left alone. Not itself a {@code ProducerListener} bean, which would make Spring Boot's own
+ * listener (which its template needs) back off.
  */
 final class ForwardOutcomes {
 
@@ -26,28 +33,42 @@ final class ForwardOutcomes {
         this.acks = acks;
     }
 
-    /** The adapter's success channel: the message sent, with Kafka's record metadata added. */
-    void stored(Message<?> message) {
-        ForwardedFrame frame = frameOf(message);
-        ForwardStream stream = frame.stream();
-        stream.settled(frame.bytes());
-        budget.release(frame.bytes());
-        frame.listener().stored();
-        if (stream.stored(frame.sequence())) {
-            acks.due(stream);
+    /** What the gateway's template tells of every record it sent. */
+    ProducerListener<String, byte[]> asProducerListener() {
+        return new ProducerListener<>() {
+
+            @Override
+            public void onSuccess(ProducerRecord<String, byte[]> record, RecordMetadata metadata) {
+                stored(record);
+            }
+
+            @Override
+            public void onError(ProducerRecord<String, byte[]> record, @Nullable RecordMetadata metadata, Exception exception) {
+                failed(record, exception);
+            }
+        };
+    }
+
+    private void stored(ProducerRecord<String, byte[]> record) {
+        if (record instanceof FrameRecord stored) {
+            ForwardedFrame frame = stored.frame();
+            ForwardStream stream = frame.stream();
+            stream.settled(frame.bytes());
+            budget.release(frame.bytes());
+            frame.listener().stored();
+            if (stream.stored(frame.sequence())) {
+                acks.due(stream);
+            }
         }
     }
 
     /**
-     * The adapter's failure channel. A failure reported on the reader's own thread happened while it was handing the
-     * frame over and was thrown to it as well; the reader decides then (it retries what Kafka may take later).
+     * A failure reported on the reader's own thread happened while it was handing the frame over and was thrown to
+     * it as well; the reader decides then (it retries what Kafka may take later).
      */
-    void failed(Message<?> error) {
-        if (error.getPayload() instanceof KafkaSendFailureException failure && failure.getFailedMessage() != null) {
-            ForwardedFrame frame = frameOf(failure.getFailedMessage());
-            if (frame.sender() != Thread.currentThread()) {
-                refused(frame, KafkaFailures.cause(failure));
-            }
+    private void failed(ProducerRecord<String, byte[]> record, Exception exception) {
+        if (record instanceof FrameRecord failed && failed.frame().sender() != Thread.currentThread()) {
+            refused(failed.frame(), KafkaFailures.cause(exception));
         }
     }
 
@@ -66,7 +87,4 @@ final class ForwardOutcomes {
         }
     }
 
-    private static ForwardedFrame frameOf(Message<?> message) {
-        return (ForwardedFrame) Objects.requireNonNull(message.getHeaders().get(ForwardedFrame.HEADER), "set by ForwardHandler");
-    }
 }

@@ -4,6 +4,7 @@ import io.tcpgateway.connection.Peer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jspecify.annotations.Nullable;
@@ -49,8 +50,37 @@ final class FrameRecords {
         return topic;
     }
 
-    /** The record of a frame read at {@code readAtMillis}; called by the connection's reader only. */
-    ProducerRecord<String, byte[]> of(byte[] payload, long readAtMillis) {
+    /**
+     * A record that knows its frame: Kafka hands the very record back to the template's producer listener when it
+     * is stored or refused ({@link ForwardOutcomes}), so nothing has to be looked up or copied per frame.
+     */
+    static final class FrameRecord extends ProducerRecord<String, byte[]> {
+
+        private final ForwardedFrame frame;
+
+        FrameRecord(String topic, String key, byte[] value, Headers headers, ForwardedFrame frame) {
+            super(topic, null, key, value, headers);
+            this.frame = frame;
+        }
+
+        ForwardedFrame frame() {
+            return frame;
+        }
+
+        // A record is a value to Kafka; two frames with equal bytes are still two frames.
+        @Override
+        public boolean equals(Object other) {
+            return this == other;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
+    }
+
+    /** The record of {@code frame}, read at {@code readAtMillis}; called by the connection's reader only. */
+    FrameRecord of(byte[] payload, long readAtMillis, ForwardedFrame frame) {
         if (readAtMillis != formattedAt) {
             receivedAt = utf8(Instant.ofEpochMilli(readAtMillis).toString());
             formattedAt = readAtMillis;
@@ -64,7 +94,7 @@ final class FrameRecords {
         headers.add(new RecordHeader(REMOTE_ADDRESS, remoteAddress));
         headers.add(new RecordHeader(POD, pod));
         headers.add(new RecordHeader(RECEIVED_AT, receivedAt));
-        return new ProducerRecord<>(topic, null, key, payload, headers);
+        return new FrameRecord(topic, key, payload, headers, frame);
     }
 
     private static byte[] utf8(String text) {

@@ -39,7 +39,6 @@ import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
-import org.springframework.kafka.support.ProducerListener;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
@@ -54,8 +53,7 @@ import org.springframework.util.backoff.FixedBackOff;
  * duplicate nor reorder), and no delivery timeout (a record waits in the producer as long as Kafka is away, while
  * the readers are paused by {@code gateway.kafka.max-in-flight-bytes}). Three Spring Integration flows:
  * <pre>
- * forward listeners' readers ─▶ kafkaFrames ─▶ Kafka outbound adapter ─▶ success: ForwardOutcomes.stored (ACK)
- *                                                                   └▶ failure: ForwardOutcomes.failed
+ * forward listeners' readers ─▶ kafkaFrames ─▶ Kafka outbound adapter; Kafka's answers: ForwardOutcomes (ACK, refusals)
  * ConnectionEvents ─▶ kafkaEvents (bounded queue) ─▶ poller ─▶ Kafka outbound adapter (events topic)
  * Kafka message-driven adapter (commands topic, one group) ─▶ PrincipalCommands
  * </pre>
@@ -78,12 +76,12 @@ public class KafkaConfiguration {
         private final ProducerFactory<String, byte[]> factory;
         private final KafkaTemplate<String, byte[]> template;
 
-        GatewayProducer(ProducerFactory<String, byte[]> factory) {
+        GatewayProducer(ProducerFactory<String, byte[]> factory, ForwardOutcomes outcomes) {
             this.factory = factory;
             this.template = new KafkaTemplate<>(factory);
-            // The gateway logs a refused frame itself, once, with its connection (ForwardOutcomes); the template's
-            // default listener would add an ERROR with a stack trace for each.
-            this.template.setProducerListener(new ProducerListener<>() { });
+            // Kafka's answer for each frame (ForwardOutcomes), which also logs a refused frame once, with its
+            // connection; the template's default listener would add an ERROR with a stack trace for each.
+            this.template.setProducerListener(outcomes.asProducerListener());
         }
 
         KafkaTemplate<String, byte[]> template() {
@@ -106,7 +104,8 @@ public class KafkaConfiguration {
 
     @Bean
     @SuppressWarnings("unchecked")
-    GatewayProducer gatewayKafkaProducer(ProducerFactory<?, ?> kafkaProducerFactory, GatewayProperties properties) {
+    GatewayProducer gatewayKafkaProducer(ProducerFactory<?, ?> kafkaProducerFactory, GatewayProperties properties,
+            ForwardOutcomes outcomes) {
         if (kafkaProducerFactory.transactionCapable()) {
             throw new InvalidGatewayConfigurationException("spring.kafka.producer.transaction-id-prefix",
                     String.valueOf(kafkaProducerFactory.getTransactionIdPrefix()), "the gateway forwards without transactions (the idempotent"
@@ -129,7 +128,7 @@ public class KafkaConfiguration {
         checkBufferMemory(configured, properties.kafka());
         ProducerFactory<String, byte[]> factory =
                 ((ProducerFactory<String, byte[]>) kafkaProducerFactory).copyWithConfigurationOverride(settings);
-        return new GatewayProducer(factory);
+        return new GatewayProducer(factory, outcomes);
     }
 
     private static void warnIfOverridden(Map<String, Object> configured, String key, String needed) {
@@ -174,15 +173,11 @@ public class KafkaConfiguration {
         return new DirectChannel();
     }
 
+    /** Kafka's answers come back through the template's producer listener, {@link ForwardOutcomes}. */
     @Bean
-    IntegrationFlow kafkaFramesFlow(GatewayProducer producer, ForwardOutcomes outcomes) {
-        DirectChannel stored = new DirectChannel();
-        stored.subscribe(outcomes::stored);
-        DirectChannel failed = new DirectChannel();
-        failed.subscribe(outcomes::failed);
+    IntegrationFlow kafkaFramesFlow(GatewayProducer producer) {
         return IntegrationFlow.from(FRAMES_FLOW)
-                .handle(Kafka.outboundChannelAdapter(producer.template()).sendSuccessChannel(stored).sendFailureChannel(failed),
-                        (endpoint) -> endpoint.id(FRAMES_FLOW + "Adapter"))
+                .handle(Kafka.outboundChannelAdapter(producer.template()), (endpoint) -> endpoint.id(FRAMES_FLOW + "Adapter"))
                 .get();
     }
 
