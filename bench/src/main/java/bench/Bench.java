@@ -13,7 +13,7 @@ import java.util.Map;
  * alternating round by round, so machine noise hits them alike; results are medians.
  *
  * <pre>
- * java -jar bench/target/bench.jar compare [--rounds 2] [--seconds 10] [--idle 10000] [--churn 100000] [--only echo,latency]
+ * java -jar bench/target/bench.jar compare [--rounds 2] [--seconds 10] [--idle 10000] [--churn 100000] [--only echo,echo-native,latency,latency-native]
  *                                          [--jvm "-XX:MaxRAM=1g"] (extra flags for both servers, e.g. to act
  *                                          as a 1 GiB pod)
  * java -jar bench/target/bench.jar edge [--rounds 2] [--churn 30000] (churn under PROXY protocol, per-source limit, flapping)

@@ -42,7 +42,7 @@ final class Comparison {
             JVM_FLAGS.addAll(List.of(extraJvmFlags.trim().split("\\s+")));
         }
         Comparison comparison = new Comparison(gatewayJar);
-        Set<String> scenarios = only.isBlank() ? Set.of("echo", "latency", "broadcast", "idle", "churn")
+        Set<String> scenarios = only.isBlank() ? Set.of("echo", "echo-native", "latency", "latency-native", "broadcast", "idle", "churn")
                 : Set.of(only.split(","));
         for (int round = 1; round <= rounds; round++) {
             List<String> order = (round % 2 == 1) ? SERVERS : SERVERS.reversed();
@@ -50,8 +50,14 @@ final class Comparison {
                 if (scenarios.contains("echo")) {
                     comparison.echo(server, seconds);
                 }
+                if (scenarios.contains("echo-native")) {
+                    comparison.echoNative(server, seconds);
+                }
                 if (scenarios.contains("latency")) {
                     comparison.latency(server);
+                }
+                if (scenarios.contains("latency-native")) {
+                    comparison.latencyNative(server);
                 }
                 if (scenarios.contains("broadcast")) {
                     comparison.broadcast(server, 100, 1, seconds);
@@ -80,6 +86,22 @@ final class Comparison {
             record(server, "echo latency|p50", histogram.getValueAtPercentile(50));
             record(server, "echo latency|p99", histogram.getValueAtPercentile(99));
             record(server, "echo latency|p99.9", histogram.getValueAtPercentile(99.9));
+        }
+    }
+
+    /** As {@link #echo}, with the native generator (one thread, epoll), which leaves the server its cores. */
+    private void echoNative(String server, double seconds) throws Exception {
+        try (ServerProcess process = start(server, "echo")) {
+            record(server, "echo, native generator|frames/s", NativeLoad.echo(process.port, 50, 8, 32, 3, seconds));
+        }
+    }
+
+    private void latencyNative(String server) throws Exception {
+        try (ServerProcess process = start(server, "echo")) {
+            double[] nanos = NativeLoad.latency(process.port, 50_000, 200_000, 32);
+            record(server, "echo latency, native generator|p50", nanos[0]);
+            record(server, "echo latency, native generator|p99", nanos[1]);
+            record(server, "echo latency, native generator|p99.9", nanos[2]);
         }
     }
 
@@ -137,6 +159,10 @@ final class Comparison {
         row(report, "echo latency", "p50", "1 conn, 1 in flight", "µs", false, Double.NaN);
         row(report, "echo latency", "p99", "1 conn, 1 in flight", "µs", false, 1.2);
         row(report, "echo latency", "p99.9", "1 conn, 1 in flight", "µs", false, Double.NaN);
+        row(report, "echo, native generator", "frames/s", "50 conn × 8 in flight", "/s", true, 1.1);
+        row(report, "echo latency, native generator", "p50", "1 conn, 1 in flight", "µs", false, Double.NaN);
+        row(report, "echo latency, native generator", "p99", "1 conn, 1 in flight", "µs", false, 1.0);
+        row(report, "echo latency, native generator", "p99.9", "1 conn, 1 in flight", "µs", false, Double.NaN);
         for (String scenario : List.of("broadcast 100×1", "broadcast 1000×4")) {
             row(report, scenario, "deliveries/s", "", "/s", true, 2.0);
             row(report, scenario, "completion p99", "", "µs", false, Double.NaN);
