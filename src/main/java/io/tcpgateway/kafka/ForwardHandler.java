@@ -79,7 +79,7 @@ final class ForwardHandler implements MessageHandler {
                 return false;
             }
             if (!budget.hold(bytes, stream::gone)) {
-                stream.giveBack(bytes);
+                stream.free(bytes);
                 return false;
             }
             return true;
@@ -111,8 +111,7 @@ final class ForwardHandler implements MessageHandler {
                         return;
                     }
                     if (stream.gone()) {
-                        stream.settled(frame.bytes());
-                        budget.release(frame.bytes());
+                        outcomes.free(frame); // never taken by the producer; its connection is closing
                         return;
                     }
                     if (backOff == null) {

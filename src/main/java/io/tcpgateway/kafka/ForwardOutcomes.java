@@ -53,8 +53,7 @@ final class ForwardOutcomes {
         if (record instanceof FrameRecord stored) {
             ForwardedFrame frame = stored.frame();
             ForwardStream stream = frame.stream();
-            stream.settled(frame.bytes());
-            budget.release(frame.bytes());
+            free(frame);
             frame.listener().stored();
             if (stream.stored(frame.sequence())) {
                 acks.due(stream);
@@ -75,8 +74,7 @@ final class ForwardOutcomes {
     /** Kafka will never take this frame: its connection is closed, with the reason, and nothing after it is acknowledged. */
     void refused(ForwardedFrame frame, Throwable cause) {
         ForwardStream stream = frame.stream();
-        stream.settled(frame.bytes());
-        budget.release(frame.bytes());
+        free(frame);
         frame.listener().refused();
         if (stream.refusedFrom(frame.sequence())) {
             Peer peer = stream.peer();
@@ -87,4 +85,10 @@ final class ForwardOutcomes {
         }
     }
 
+
+    /** The frame no longer waits for Kafka: its room, in its connection's bound and the gateway's, is free again. */
+    void free(ForwardedFrame frame) {
+        frame.stream().free(frame.bytes());
+        budget.release(frame.bytes());
+    }
 }

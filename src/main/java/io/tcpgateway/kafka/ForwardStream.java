@@ -108,16 +108,11 @@ final class ForwardStream {
         return current > 0 && current + bytes > maxInFlightBytes;
     }
 
-    /** Kafka is done with a frame of {@code bytes} (stored or refused): its room is free again. */
-    void settled(int bytes) {
+    /** A frame of {@code bytes} no longer waits for Kafka (stored, refused, or dropped with its connection). */
+    void free(int bytes) {
         if (inFlightBytes.addAndGet(-bytes) < maxInFlightBytes) {
             LockSupport.unpark(reader);
         }
-    }
-
-    /** Room taken by {@link #awaitRoom} for a frame that was never handed over (its connection closed). */
-    void giveBack(int bytes) {
-        inFlightBytes.addAndGet(-bytes);
     }
 
     /** Kafka stored frame {@code sequence}; true when that makes an {@code ACK} due that is not already pending. */
