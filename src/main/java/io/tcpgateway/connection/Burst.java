@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  * While a reader works through a burst of frames, every frame the flow sends on its behalf (its echo,
  * a broadcast to a thousand peers, a PONG) is queued at once but the receivers' writers are started
  * only at the end of the burst, so a burst of eight frames to a peer starts its writer once and goes
- * out in one write. This is Netty's flush on {@code channelReadComplete}. Used by that reader only.
+ * out in one write. This is Netty's flush on {@code channelReadComplete}. What the reader queued for its
+ * own connection it then writes itself, as Netty's event loop does. Used by that reader only.
  *
  * <p>It is also where a producer is paced (NATS's {@code stalledWait}): when the burst left a receiver's
  * backlog over half its bound, the reader waits, up to the listener's {@code max-stall}, for that
@@ -85,15 +86,35 @@ final class Burst implements Runnable {
         }
     }
 
+    /**
+     * Starts the other connections' writers first, so they run beside this reader, then writes what the
+     * reader queued for its own connection itself ({@link OutboundQueue#writeOnReader}).
+     */
     private void startAll(OutboundQueue queue) {
         first = null;
-        start(queue);
+        OutboundQueue own = producer.outboundQueue();
+        boolean ownDeferred = startUnlessOwn(queue, own);
         List<OutboundQueue> others = more;
         if (others != null) {
             for (OutboundQueue other : others) {
-                start(other);
+                ownDeferred |= startUnlessOwn(other, own);
             }
         }
+        if (ownDeferred) {
+            own.writeOnReader();
+        }
+    }
+
+    /** Starts {@code queue}'s writer unless it is {@code own}; returns whether it was. */
+    private boolean startUnlessOwn(OutboundQueue queue, OutboundQueue own) {
+        if (queue.deferredBy == this) {
+            queue.deferredBy = null;
+        }
+        if (queue == own) {
+            return true;
+        }
+        queue.startWriter();
+        return false;
     }
 
     /** Waits on one stalling receiver; the first wait of a burst sets the one deadline for all of them. */
@@ -104,12 +125,5 @@ final class Burst implements Runnable {
         }
         receiver.awaitRoom(deadline);
         return deadline;
-    }
-
-    private void start(OutboundQueue queue) {
-        if (queue.deferredBy == this) {
-            queue.deferredBy = null;
-        }
-        queue.startWriter();
     }
 }

@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A connection's bounded backlog of encoded frames and its writer. Offering never blocks: the frame
- * is queued and, if no writer is running for this connection, one is started on a virtual thread.
+ * is queued and, if no writer is running for this connection, one is started on a virtual thread (or,
+ * for what its own reader produced, the reader writes it, see {@link #writeOnReader}).
  * The writer drains everything queued into as few socket writes as it can (one per batch of up to
  * {@link #BATCH_BYTES}) and ends when the queue is empty, so an idle connection has no writer thread.
  * A single writer at a time keeps the frames in the order they were offered.
@@ -31,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  * the Redis subscription), concurrently; lock-free ({@code frames} is a concurrent queue, the byte count
  * an atomic add);</li>
  * <li>{@link #drain} and what it calls ({@code writeBatch}, {@code outputStream}): the one writer, a
- * virtual thread started by {@link #startWriter}; the {@code WRITING} compare-and-set lets one writer
+ * virtual thread started by {@link #startWriter} or the connection's own reader ({@link #writeOnReader});
+ * the {@code WRITING} compare-and-set lets one writer
  * run at a time, and its volatile write and read also hand over the plain fields ({@code out},
  * {@code lastWritten}) from one writer run to the next (a volatile write happens-before the volatile
  * read that sees it);</li>
@@ -188,22 +190,52 @@ final class OutboundQueue {
 
     void startWriter() {
         if (WRITING.compareAndSet(this, false, true)) {
-            try {
-                writers.execute(this::drain);
-            }
-            catch (RejectedExecutionException shuttingDown) {
-                writing = false;
-                peer.close(CloseReason.SHUTDOWN);
-            }
+            handOverToWriter();
         }
     }
 
-    private void drain() {
+    /**
+     * Writes what is queued on the calling thread, this connection's own reader at the end of a read burst,
+     * when no writer is running and little is queued: the frames its reader produced (an echo, a PONG, an
+     * OK) then go out the way Netty's event loop writes what it read, without handing them to a writer
+     * thread. Past {@link #YIELD_AFTER_BYTES}, or with more than a batch queued (frames other producers
+     * sent here), a writer thread takes over and the reader goes back to reading. A client that stops
+     * reading blocks this write, and so its own reader: TCP then slows its sending, and the write deadline
+     * closes it as it would a stuck writer.
+     */
+    void writeOnReader() {
+        if (pendingBytes > BATCH_BYTES) {
+            startWriter();
+        }
+        else if (WRITING.compareAndSet(this, false, true)) {
+            drain(true);
+        }
+    }
+
+    private void drainOnWriter() {
+        drain(false);
+    }
+
+    private void handOverToWriter() {
+        try {
+            writers.execute(this::drainOnWriter);
+        }
+        catch (RejectedExecutionException shuttingDown) {
+            writing = false;
+            peer.close(CloseReason.SHUTDOWN);
+        }
+    }
+
+    private void drain(boolean onReader) {
         writerStartedAt = System.currentTimeMillis();
         try {
             long sinceYield = 0;
             while (true) {
                 if (sinceYield >= YIELD_AFTER_BYTES) {
+                    if (onReader) {
+                        handOverToWriter(); // "writing" stays set: the writer thread goes on from here
+                        return;
+                    }
                     // A receiver that keeps up with a flooding producer would keep this writer, and a
                     // carrier, busy for as long as the flood lasts: let the other connections run.
                     sinceYield = 0;

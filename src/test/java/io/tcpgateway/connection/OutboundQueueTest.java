@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tcpgateway.connection.LoopbackPeers.Pair;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -124,6 +125,39 @@ class OutboundQueueTest {
     }
 
     @Test
+    void whatAReaderQueuedForItsOwnConnectionItWritesItselfAtTheEndOfTheBurst() throws Exception {
+        Pair pair = peers.connect();
+        Peer peer = pair.peer();
+        for (int i = 0; i < 3; i++) {
+            assertThat(peer.sendFramed(framed(0, i), peer)).isTrue();
+        }
+        assertThat(peer.pendingBytes()).as("deferred until the burst ends").isPositive();
+        peer.connection().burst().run();
+        assertThat(peer.pendingBytes()).as("written by the reader itself, before run() returned").isZero();
+        assertThat(peers.writerRuns.get()).as("no writer thread").isZero();
+        BufferedReader in = reader(pair);
+        assertThat(List.of(in.readLine(), in.readLine(), in.readLine())).containsExactly("0-0", "0-1", "0-2");
+    }
+
+    @Test
+    void aReaderHandsItsOwnBacklogToAWriterWhenMoreThanABatchIsQueued() throws Exception {
+        Pair pair = roomy.connect();
+        Peer peer = pair.peer();
+        byte[] kilobyte = new byte[1024];
+        kilobyte[kilobyte.length - 1] = '\n';
+        int frames = OutboundQueue.BATCH_BYTES / kilobyte.length + 10;
+        for (int i = 0; i < frames; i++) {
+            assertThat(peer.sendFramed(kilobyte, peer)).isTrue();
+        }
+        peer.connection().burst().run();
+        assertThat(roomy.writerRuns.get()).as("a writer thread took it").isEqualTo(1);
+        InputStream in = pair.client().getInputStream();
+        pair.client().setSoTimeout(20_000);
+        assertThat(in.readNBytes(frames * kilobyte.length)).hasSize(frames * kilobyte.length);
+        assertThat(peer.framesOut()).isEqualTo(frames);
+    }
+
+    @Test
     void aStalledProducerWaitsUntilItsDeadlineWhileTheReceiverDoesNotRead() throws Exception {
         Pair receiver = peers.connect(SMALL_BUFFERS);
         OutboundQueue queue = fillOverHalf(receiver);
@@ -177,6 +211,10 @@ class OutboundQueueTest {
     private static BufferedReader reader(Pair pair) throws IOException {
         pair.client().setSoTimeout(20_000);
         return new BufferedReader(new InputStreamReader(pair.client().getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    private static byte[] framed(int thread, int i) {
+        return (thread + "-" + i + "\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     private static byte[] line(int thread, int i) {
