@@ -8,6 +8,12 @@
  *       one more for every one that comes back; prints the frames per second echoed after the warm-up.
  *   loadgen latency PORT WARMUP ITERATIONS SIZE
  *       one connection, one frame at a time; prints the round trip's p50, p99 and p99.9 in nanoseconds.
+ *   loadgen broadcast SENDER_PORT RECEIVER_PORTS RECEIVERS SENDERS INFLIGHT WARMUP_SECONDS SECONDS
+ *       RECEIVERS connections that only read (spread round-robin over the comma-separated RECEIVER_PORTS, the pods
+ *       of a cluster) and SENDERS on SENDER_PORT that each keep INFLIGHT 32-byte frames "sender,sequence,xx…\n"
+ *       outstanding; a frame is complete when every receiver has it, and only then is the next one sent. Prints
+ *       deliveries per second (complete frames × RECEIVERS) and the completion p99 in nanoseconds. As bench's
+ *       BroadcastLoad, the Java one.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -129,6 +135,107 @@ static int latency(int port, int warmup, int iterations, int size) {
     return 0;
 }
 
+#define WINDOW 1024
+#define FRAME 32
+
+struct receiver { int field; long sender; long sequence; };
+
+static void broadcast_frame(char *frame, int sender, long sequence) {
+    int n = snprintf(frame, FRAME, "%d,%ld,", sender, sequence);
+    memset(frame + n, 'x', (size_t) (FRAME - 1 - n));
+    frame[FRAME - 1] = '\n';
+}
+
+static int broadcast(int sender_port, const char *receiver_ports, int receivers, int senders, int inflight,
+        double warmup, double seconds) {
+    int ports[16], port_count = 0;
+    char *list = strdup(receiver_ports);
+    for (char *token = strtok(list, ","); token != NULL && port_count < 16; token = strtok(NULL, ",")) {
+        ports[port_count++] = atoi(token);
+    }
+    int epoll = epoll_create1(0);
+    struct receiver *state = calloc((size_t) receivers, sizeof(struct receiver));
+    int max_fd = 0;
+    int *receiver_fds = malloc(sizeof(int) * (size_t) receivers);
+    for (int r = 0; r < receivers; r++) {
+        receiver_fds[r] = connect_to(ports[r % port_count]);
+        if (receiver_fds[r] > max_fd) { max_fd = receiver_fds[r]; }
+    }
+    int *fd_to_receiver = malloc(sizeof(int) * (size_t) (max_fd + 1));
+    for (int r = 0; r < receivers; r++) {
+        fd_to_receiver[receiver_fds[r]] = r;
+        struct epoll_event event = { .events = EPOLLIN, .data.fd = receiver_fds[r] };
+        epoll_ctl(epoll, EPOLL_CTL_ADD, receiver_fds[r], &event);
+    }
+    int *sender_fds = malloc(sizeof(int) * (size_t) senders);
+    for (int s = 0; s < senders; s++) {
+        sender_fds[s] = connect_to(sender_port);
+    }
+    struct timespec settle = { 1, 0 }; /* let the server register every connection before the first frame */
+    nanosleep(&settle, NULL);
+    int *seen_by = calloc((size_t) senders * WINDOW, sizeof(int));
+    int64_t *sent_at = calloc((size_t) senders * WINDOW, sizeof(int64_t));
+    long *next_sequence = calloc((size_t) senders, sizeof(long));
+    size_t capacity = 1 << 22, samples = 0;
+    int64_t *completion = malloc(sizeof(int64_t) * capacity);
+    char frame[FRAME];
+    for (int s = 0; s < senders; s++) {
+        for (int i = 0; i < inflight; i++) {
+            long sequence = next_sequence[s]++;
+            sent_at[s * WINDOW + sequence % WINDOW] = now_nanos();
+            broadcast_frame(frame, s, sequence);
+            write_all(sender_fds[s], frame, FRAME);
+        }
+    }
+    static char buffer[65536];
+    struct epoll_event events[256];
+    uint64_t completed = 0, at_start = 0;
+    double start = now_seconds(), measuring = start + warmup, end = measuring + seconds;
+    int measured = 0;
+    while (1) {
+        double t = now_seconds();
+        if (!measured && t >= measuring) { at_start = completed; samples = 0; measured = 1; }
+        if (t >= end) { break; }
+        int ready = epoll_wait(epoll, events, 256, 100);
+        for (int i = 0; i < ready; i++) {
+            int fd = events[i].data.fd;
+            struct receiver *r = &state[fd_to_receiver[fd]];
+            ssize_t n = read(fd, buffer, sizeof buffer);
+            if (n <= 0) { fprintf(stderr, "connection closed by the server\n"); return 1; }
+            for (ssize_t b = 0; b < n; b++) {
+                char c = buffer[b];
+                if (c == '\n') {
+                    int s = (int) r->sender;
+                    long slot = s * WINDOW + r->sequence % WINDOW;
+                    if (++seen_by[slot] == receivers) {
+                        seen_by[slot] = 0;
+                        if (samples < capacity) { completion[samples++] = now_nanos() - sent_at[slot]; }
+                        completed++;
+                        long sequence = next_sequence[s]++;
+                        sent_at[s * WINDOW + sequence % WINDOW] = now_nanos();
+                        broadcast_frame(frame, s, sequence);
+                        write_all(sender_fds[s], frame, FRAME);
+                    }
+                    r->field = 0; r->sender = 0; r->sequence = 0;
+                }
+                else if (c == ',') {
+                    r->field++;
+                }
+                else if (r->field == 0) {
+                    r->sender = r->sender * 10 + (c - '0');
+                }
+                else if (r->field == 1) {
+                    r->sequence = r->sequence * 10 + (c - '0');
+                }
+            }
+        }
+    }
+    qsort(completion, samples, sizeof(int64_t), compare_int64);
+    printf("%.1f %lld\n", (completed - at_start) * (double) receivers / (end - measuring),
+            samples > 0 ? (long long) completion[(size_t) (samples * 0.99)] : 0LL);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc == 8 && strcmp(argv[1], "echo") == 0) {
         return echo(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), atoi(argv[5]), atof(argv[6]), atof(argv[7]));
@@ -136,6 +243,11 @@ int main(int argc, char **argv) {
     if (argc == 6 && strcmp(argv[1], "latency") == 0) {
         return latency(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), atoi(argv[5]));
     }
-    fprintf(stderr, "usage: loadgen echo PORT CONNECTIONS INFLIGHT SIZE WARMUP SECONDS | latency PORT WARMUP ITERATIONS SIZE\n");
+    if (argc == 9 && strcmp(argv[1], "broadcast") == 0) {
+        return broadcast(atoi(argv[2]), argv[3], atoi(argv[4]), atoi(argv[5]), atoi(argv[6]), atof(argv[7]),
+                atof(argv[8]));
+    }
+    fprintf(stderr, "usage: loadgen echo PORT CONNECTIONS INFLIGHT SIZE WARMUP SECONDS | latency PORT WARMUP ITERATIONS SIZE"
+            " | broadcast SENDER_PORT RECEIVER_PORTS RECEIVERS SENDERS INFLIGHT WARMUP SECONDS\n");
     return 2;
 }

@@ -22,6 +22,9 @@ import java.util.Map;
  * java -jar bench/target/bench.jar principals [--rounds 2] [--churn 5000] [--messages 2000] (login churn, POST to frame)
  * java -jar bench/target/bench.jar forward [--rounds 2] [--seconds 10] [--connections 50] [--args "--spring.kafka.producer.properties.linger.ms=0"]
  *                                          (Kafka: throughput, latency, CPU beside echo; extra gateway arguments)
+ * java -jar bench/target/bench.jar startup [--runs 5] [--gateway-aot-jar J --bare-aot-jar J] (to readiness, beside bare Boot;
+ *                                          the AOT jars built with -Paot, see docs/benchmark.md "Start-up")
+ * java -jar bench/target/bench.jar growth [--counts 1000,5000,10000,19000] [--seconds 20] (cost of quiet connections)
  * java -jar bench/target/bench.jar io-model [--rounds 2] [--idle 10000] [--seconds 8]
  * </pre>
  */
@@ -84,9 +87,24 @@ public final class Bench {
                     Path.of(options.getOrDefault("gateway-jar", "../target/tcp-gateway.jar")), options.getOrDefault("args", ""));
             return;
         }
+        if (command.equals("growth")) { // RSS, heap, heartbeat CPU and echo latency at 1k..19k quiet connections
+            GrowthBench.run(java.util.Arrays.stream(options.getOrDefault("counts", "1000,5000,10000,19000").split(","))
+                    .map(Integer::valueOf).toList(), Double.parseDouble(options.getOrDefault("seconds", "20")),
+                    Path.of(options.getOrDefault("gateway-jar", "../target/tcp-gateway.jar")));
+            return;
+        }
+        if (command.equals("startup")) { // to readiness, beside a bare Boot web + actuator service
+            String gatewayAot = options.get("gateway-aot-jar");
+            String bareAot = options.get("bare-aot-jar");
+            StartupBench.run(Integer.parseInt(options.getOrDefault("runs", "5")),
+                    Path.of(options.getOrDefault("gateway-jar", "../target/tcp-gateway.jar")),
+                    Path.of(options.getOrDefault("bare-jar", "bare/target/bare-boot.jar")),
+                    gatewayAot == null ? null : Path.of(gatewayAot), bareAot == null ? null : Path.of(bareAot));
+            return;
+        }
         if (!command.equals("io-model")) {
             throw new IllegalArgumentException("unknown command " + command
-                    + " (compare, edge, auth, cluster, principals, forward, io-model, hold, chart)");
+                    + " (compare, edge, auth, cluster, principals, forward, startup, growth, io-model, hold, chart)");
         }
         ioModel(Integer.parseInt(options.getOrDefault("rounds", "2")),
                 Integer.parseInt(options.getOrDefault("idle", "10000")),

@@ -42,7 +42,8 @@ final class Comparison {
             JVM_FLAGS.addAll(List.of(extraJvmFlags.trim().split("\\s+")));
         }
         Comparison comparison = new Comparison(gatewayJar);
-        Set<String> scenarios = only.isBlank() ? Set.of("echo", "echo-native", "latency", "latency-native", "broadcast", "idle", "churn")
+        Set<String> scenarios = only.isBlank() ? Set.of("echo", "echo-native", "latency", "latency-native", "broadcast",
+                "broadcast-native", "idle", "churn")
                 : Set.of(only.split(","));
         for (int round = 1; round <= rounds; round++) {
             List<String> order = (round % 2 == 1) ? SERVERS : SERVERS.reversed();
@@ -62,6 +63,10 @@ final class Comparison {
                 if (scenarios.contains("broadcast")) {
                     comparison.broadcast(server, 100, 1, seconds);
                     comparison.broadcast(server, 1000, 4, seconds);
+                }
+                if (scenarios.contains("broadcast-native")) {
+                    comparison.broadcastNative(server, 100, 1, seconds);
+                    comparison.broadcastNative(server, 1000, 4, seconds);
                 }
                 if (scenarios.contains("idle")) {
                     comparison.idle(server, idle);
@@ -114,6 +119,15 @@ final class Comparison {
         }
     }
 
+    private void broadcastNative(String server, int receivers, int senders, double seconds) throws Exception {
+        try (ServerProcess process = start(server, "broadcast")) {
+            double[] result = NativeLoad.broadcast(List.of(process.port), process.port, receivers, senders, 8, 3, seconds);
+            String scenario = "broadcast " + receivers + "×" + senders + ", native generator";
+            record(server, scenario + "|deliveries/s", result[0]);
+            record(server, scenario + "|completion p99", result[1]);
+        }
+    }
+
     private void idle(String server, int connections) throws Exception {
         try (ServerProcess process = start(server, "echo")) {
             record(server, "idle " + connections + "|RSS per connection",
@@ -163,7 +177,8 @@ final class Comparison {
         row(report, "echo latency, native generator", "p50", "1 conn, 1 in flight", "µs", false, Double.NaN);
         row(report, "echo latency, native generator", "p99", "1 conn, 1 in flight", "µs", false, 1.0);
         row(report, "echo latency, native generator", "p99.9", "1 conn, 1 in flight", "µs", false, Double.NaN);
-        for (String scenario : List.of("broadcast 100×1", "broadcast 1000×4")) {
+        for (String scenario : List.of("broadcast 100×1", "broadcast 1000×4", "broadcast 100×1, native generator",
+                "broadcast 1000×4, native generator")) {
             row(report, scenario, "deliveries/s", "", "/s", true, 2.0);
             row(report, scenario, "completion p99", "", "µs", false, Double.NaN);
         }

@@ -31,6 +31,19 @@ final class NativeLoad {
         return new double[] { Double.parseDouble(figures[0]), Double.parseDouble(figures[1]), Double.parseDouble(figures[2]) };
     }
 
+    /**
+     * Broadcast, as {@link BroadcastLoad}: {@code receivers} reading connections spread over {@code receiverPorts},
+     * {@code senders} on {@code senderPort} with {@code inflight} frames each; a frame counts once every receiver has it.
+     * Returns deliveries per second and the completion p99 in nanoseconds.
+     */
+    static double[] broadcast(List<Integer> receiverPorts, int senderPort, int receivers, int senders, int inflight,
+            double warmupSeconds, double seconds) throws Exception {
+        String ports = String.join(",", receiverPorts.stream().map(String::valueOf).toList());
+        String[] figures = run("broadcast", senderPort, ports, receivers, senders, inflight, warmupSeconds, seconds).trim()
+                .split("\\s+");
+        return new double[] { Double.parseDouble(figures[0]), Double.parseDouble(figures[1]) };
+    }
+
     private static String run(String mode, Object... arguments) throws Exception {
         build();
         List<String> command = new ArrayList<>(List.of(BINARY.toString(), mode));

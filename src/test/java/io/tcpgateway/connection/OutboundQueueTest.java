@@ -1,6 +1,7 @@
 package io.tcpgateway.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.tcpgateway.connection.LoopbackPeers.Pair;
 import java.io.BufferedReader;
@@ -154,7 +155,8 @@ class OutboundQueueTest {
         InputStream in = pair.client().getInputStream();
         pair.client().setSoTimeout(20_000);
         assertThat(in.readNBytes(frames * kilobyte.length)).hasSize(frames * kilobyte.length);
-        assertThat(peer.framesOut()).isEqualTo(frames);
+        // counted once the write returned, which may be just after the client has the bytes
+        await().untilAsserted(() -> assertThat(peer.framesOut()).isEqualTo(frames));
     }
 
     @Test
