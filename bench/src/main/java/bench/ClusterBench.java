@@ -13,7 +13,7 @@ import redis.embedded.RedisServer;
 /**
  * Broadcast across pods: one sender with 8 frames in flight and N receivers, on one gateway (no
  * cluster) and on two gateways joined through one Redis with the receivers split between them (the
- * sender on the first). Deliveries/s count a frame once every receiver has it, whichever pod it is on.
+ * sender on the first), with the Java load generator and with the native one. Deliveries/s count a frame once every receiver has it, whichever pod it is on.
  */
 final class ClusterBench {
 
@@ -34,24 +34,28 @@ final class ClusterBench {
         Map<String, List<Double>> p99 = new LinkedHashMap<>();
         try {
             for (int round = 1; round <= rounds; round++) {
-                int port = ServerProcess.freePort();
-                try (ServerProcess one = ServerProcess.start("one-node", gateway(gatewayJar, port, null, redisPort), port)) {
-                    record("one node", BroadcastLoad.run(port, receivers, 1, 8, 3, seconds), deliveries, p99);
-                }
-                int portA = ServerProcess.freePort();
-                int portB = ServerProcess.freePort();
-                try (ServerProcess a = ServerProcess.start("node-a", gateway(gatewayJar, portA, "node-a", redisPort), portA);
-                        ServerProcess b = ServerProcess.start("node-b", gateway(gatewayJar, portB, "node-b", redisPort), portB)) {
-                    Thread.sleep(2000); // both subscribed (the subscription starts in the background)
-                    record("two nodes", BroadcastLoad.run(List.of(portA, portB), portA, receivers, 1, 8, 3, seconds),
-                            deliveries, p99);
+                for (boolean nativeGenerator : new boolean[] { false, true }) {
+                    String generator = nativeGenerator ? ", native generator" : "";
+                    int port = ServerProcess.freePort();
+                    try (ServerProcess one = ServerProcess.start("one-node", gateway(gatewayJar, port, null, redisPort), port)) {
+                        record("one node" + generator, load(nativeGenerator, List.of(port), port, receivers, seconds),
+                                deliveries, p99);
+                    }
+                    int portA = ServerProcess.freePort();
+                    int portB = ServerProcess.freePort();
+                    try (ServerProcess a = ServerProcess.start("node-a", gateway(gatewayJar, portA, "node-a", redisPort), portA);
+                            ServerProcess b = ServerProcess.start("node-b", gateway(gatewayJar, portB, "node-b", redisPort), portB)) {
+                        Thread.sleep(2000); // both subscribed (the subscription starts in the background)
+                        record("two nodes" + generator, load(nativeGenerator, List.of(portA, portB), portA, receivers, seconds),
+                                deliveries, p99);
+                    }
                 }
             }
         }
         finally {
             redis.stop();
         }
-        double oneNode = Bench.median(deliveries.get("one node"));
+
         StringBuilder table = new StringBuilder();
         table.append("Run on ").append(LocalDate.now()).append(": 2 cores, loopback, load generator, both gateways and ")
                 .append("Redis on the same machine; ").append(rounds).append(" rounds, ").append((int) seconds)
@@ -59,6 +63,7 @@ final class ClusterBench {
                 .append(" receivers, 1 sender with 8 frames in flight; two nodes: receivers split evenly, sender on node A.\n\n")
                 .append("| setup | deliveries/s | vs one node | completion p99 |\n| --- | ---: | ---: | ---: |\n");
         for (String setup : deliveries.keySet()) {
+            double oneNode = Bench.median(deliveries.get(setup.replace("two nodes", "one node")));
             double value = Bench.median(deliveries.get(setup));
             table.append(String.format(Locale.ROOT, "| %s | %,.0f/s | %.2f× | %,.1f µs |%n", setup, value, value / oneNode,
                     Bench.median(p99.get(setup)) / 1000.0));
@@ -69,12 +74,22 @@ final class ClusterBench {
         Files.writeString(Path.of("results", "cluster.md"), table);
     }
 
-    private static void record(String setup, BroadcastLoad.Result result, Map<String, List<Double>> deliveries,
+    /** {deliveries/s, completion p99 in ns} from the Java generator or the native one. */
+    private static double[] load(boolean nativeGenerator, List<Integer> receiverPorts, int senderPort, int receivers,
+            double seconds) throws Exception {
+        if (nativeGenerator) {
+            return NativeLoad.broadcast(receiverPorts, senderPort, receivers, 1, 8, 3, seconds);
+        }
+        BroadcastLoad.Result result = BroadcastLoad.run(receiverPorts, senderPort, receivers, 1, 8, 3, seconds);
+        return new double[] { result.deliveriesPerSecond(), result.completion().getValueAtPercentile(99) };
+    }
+
+    private static void record(String setup, double[] result, Map<String, List<Double>> deliveries,
             Map<String, List<Double>> p99) {
-        deliveries.computeIfAbsent(setup, (k) -> new ArrayList<>()).add(result.deliveriesPerSecond());
-        p99.computeIfAbsent(setup, (k) -> new ArrayList<>()).add((double) result.completion().getValueAtPercentile(99));
-        System.out.printf(Locale.ROOT, "%-10s %,.0f deliveries/s, completion p99 %,.1f µs%n", setup,
-                result.deliveriesPerSecond(), result.completion().getValueAtPercentile(99) / 1000.0);
+        deliveries.computeIfAbsent(setup, (k) -> new ArrayList<>()).add(result[0]);
+        p99.computeIfAbsent(setup, (k) -> new ArrayList<>()).add(result[1]);
+        System.out.printf(Locale.ROOT, "%-30s %,.0f deliveries/s, completion p99 %,.1f µs%n", setup, result[0],
+                result[1] / 1000.0);
     }
 
     private static List<String> gateway(Path jar, int port, String nodeId, int redisPort) {

@@ -65,7 +65,7 @@ final class IdleLoad {
     }
 
     /** Connections that connect, say hello, read the echo and close, in batches of 100. */
-    private static void warmUp(int port) throws IOException {
+    static void warmUp(int port) throws IOException {
         byte[] frame = EchoLoad.line("warm-up");
         for (int batch = 0; batch < WARM_UP / 100; batch++) {
             List<Socket> sockets = new ArrayList<>(100);

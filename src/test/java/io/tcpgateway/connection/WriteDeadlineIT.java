@@ -22,6 +22,7 @@ import org.springframework.boot.test.context.SpringBootTest;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "gateway.listeners[0].name=chat", "gateway.listeners[0].port=0",
+        "gateway.listeners[1].name=echo", "gateway.listeners[1].port=0", "gateway.listeners[1].mode=echo",
         "gateway.outbound.max-pending-bytes=64MB", "gateway.outbound.write-deadline=1s" })
 class WriteDeadlineIT {
 
@@ -58,6 +59,39 @@ class WriteDeadlineIT {
                     .isLessThan(Duration.ofSeconds(30));
             assertThat(stuckPeer.bytesOut()).as("it was written to before it stopped progressing")
                     .isLessThan(64L << 20);
+        }
+    }
+
+    /**
+     * An echo client's answers are written by its own reader: one that sends and never reads blocks that reader
+     * (so it is no longer read from), and the write deadline closes it; a neighbour on the same listener is
+     * answered every frame in order throughout.
+     */
+    @Test
+    void anEchoClientThatNeverReadsIsASlowConsumerAfterTheWriteDeadlineWhileItsNeighbourIsAnswered() throws Exception {
+        int port = GatewayPorts.of(registrar, "echo");
+        try (TcpTestClient stuck = TcpTestClient.connectNonReading(port); TcpTestClient neighbour = TcpTestClient.connect(port)) {
+            Peer stuckPeer = Peers.awaitPeer(registry, stuck);
+            long started = System.nanoTime();
+            Thread sending = Thread.ofPlatform().start(() -> {
+                try {
+                    for (int i = 0; i < FRAMES; i++) { // 8 MB: more than both ends' socket buffers hold
+                        stuck.sendRaw((frame(i) + "\n").getBytes(StandardCharsets.US_ASCII));
+                    }
+                }
+                catch (RuntimeException closedByTheGateway) {
+                    // its sends block once nobody reads it, and fail once it is closed
+                }
+            });
+            for (int i = 0; !stuckPeer.isClosed(); i++) {
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).as("closed by the deadline")
+                        .isLessThan(Duration.ofSeconds(30));
+                neighbour.sendLine("neighbour " + i);
+                assertThat(neighbour.readLine()).isEqualTo("neighbour " + i);
+            }
+            assertThat(stuckPeer.closeReason()).isEqualTo(CloseReason.SLOW_CONSUMER);
+            stuck.close();
+            sending.join(10_000);
         }
     }
 
