@@ -65,6 +65,30 @@ static void write_all(int fd, const char *buffer, size_t length) {
     }
 }
 
+/* A warm-up, then the measured seconds: window_tick says when the measured part begins and when it is over. */
+struct window { double measuring, end; int begun; };
+
+static struct window window_of(double warmup, double seconds) {
+    double start = now_seconds();
+    struct window w = { start + warmup, start + warmup + seconds, 0 };
+    return w;
+}
+
+/* 1 once, as the measured part begins; -1 once it is over; 0 otherwise. */
+static int window_tick(struct window *w) {
+    double t = now_seconds();
+    if (t >= w->end) { return -1; }
+    if (!w->begun && t >= w->measuring) { w->begun = 1; return 1; }
+    return 0;
+}
+
+/* Reads what a ready socket has; a closed connection ends the run, as the server must never close one. */
+static ssize_t read_ready(int fd, char *buffer, size_t size) {
+    ssize_t n = read(fd, buffer, size);
+    if (n <= 0) { fprintf(stderr, "connection closed by the server\n"); exit(1); }
+    return n;
+}
+
 static int echo(int port, int connections, int inflight, int size, double warmup, double seconds) {
     char *frames = malloc((size_t) inflight * size);
     for (int i = 0; i < inflight * size; i++) {
@@ -80,17 +104,13 @@ static int echo(int port, int connections, int inflight, int size, double warmup
     static char buffer[65536];
     struct epoll_event events[256];
     uint64_t received = 0, at_start = 0;
-    double start = now_seconds(), measuring = start + warmup, end = measuring + seconds;
-    int measured = 0;
-    while (1) {
-        double t = now_seconds();
-        if (!measured && t >= measuring) { at_start = received; measured = 1; }
-        if (t >= end) { break; }
+    struct window w = window_of(warmup, seconds);
+    for (int tick; (tick = window_tick(&w)) >= 0;) {
+        if (tick == 1) { at_start = received; }
         int ready = epoll_wait(epoll, events, 256, 100);
         for (int i = 0; i < ready; i++) {
             int fd = events[i].data.fd;
-            ssize_t n = read(fd, buffer, sizeof buffer);
-            if (n <= 0) { fprintf(stderr, "connection closed by the server\n"); return 1; }
+            ssize_t n = read_ready(fd, buffer, sizeof buffer);
             int lines = 0;
             for (ssize_t b = 0; b < n; b++) {
                 lines += (buffer[b] == '\n');
@@ -103,7 +123,7 @@ static int echo(int port, int connections, int inflight, int size, double warmup
             }
         }
     }
-    printf("%.1f\n", (received - at_start) / (end - measuring));
+    printf("%.1f\n", (received - at_start) / seconds);
     return 0;
 }
 
@@ -190,18 +210,14 @@ static int broadcast(int sender_port, const char *receiver_ports, int receivers,
     static char buffer[65536];
     struct epoll_event events[256];
     uint64_t completed = 0, at_start = 0;
-    double start = now_seconds(), measuring = start + warmup, end = measuring + seconds;
-    int measured = 0;
-    while (1) {
-        double t = now_seconds();
-        if (!measured && t >= measuring) { at_start = completed; samples = 0; measured = 1; }
-        if (t >= end) { break; }
+    struct window w = window_of(warmup, seconds);
+    for (int tick; (tick = window_tick(&w)) >= 0;) {
+        if (tick == 1) { at_start = completed; samples = 0; }
         int ready = epoll_wait(epoll, events, 256, 100);
         for (int i = 0; i < ready; i++) {
             int fd = events[i].data.fd;
             struct receiver *r = &state[fd_to_receiver[fd]];
-            ssize_t n = read(fd, buffer, sizeof buffer);
-            if (n <= 0) { fprintf(stderr, "connection closed by the server\n"); return 1; }
+            ssize_t n = read_ready(fd, buffer, sizeof buffer);
             for (ssize_t b = 0; b < n; b++) {
                 char c = buffer[b];
                 if (c == '\n') {
@@ -231,7 +247,7 @@ static int broadcast(int sender_port, const char *receiver_ports, int receivers,
         }
     }
     qsort(completion, samples, sizeof(int64_t), compare_int64);
-    printf("%.1f %lld\n", (completed - at_start) * (double) receivers / (end - measuring),
+    printf("%.1f %lld\n", (completed - at_start) * (double) receivers / seconds,
             samples > 0 ? (long long) completion[(size_t) (samples * 0.99)] : 0LL);
     return 0;
 }

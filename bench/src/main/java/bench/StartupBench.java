@@ -11,10 +11,8 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,23 +41,20 @@ final class StartupBench {
      */
     static void run(int runs, Path gatewayJar, Path bareJar, Path gatewayAotJar, Path bareAotJar) throws Exception {
         List<String> gatewayArgs = List.of("--gateway.listeners[0].name=chat", "--gateway.listeners[0].port=0");
+        App[] plain = { new App("gateway", gatewayJar, gatewayArgs), new App("bare Boot", bareJar, List.of()) };
+        App[] aot = (gatewayAotJar == null || bareAotJar == null) ? null
+                : new App[] { new App("gateway", gatewayAotJar, gatewayArgs), new App("bare Boot", bareAotJar, List.of()) };
         List<Way> ways = new ArrayList<>(List.of(new Way("fat jar", false, false),
                 new Way("extracted + JDK AOT cache (the image)", true, false)));
-        Map<String, App[]> apps = new LinkedHashMap<>();
-        apps.put("fat jar", new App[] { new App("gateway", gatewayJar, gatewayArgs), new App("bare Boot", bareJar, List.of()) });
-        apps.put("extracted + JDK AOT cache (the image)", apps.get("fat jar"));
-        if (gatewayAotJar != null && bareAotJar != null) {
-            App[] aot = { new App("gateway", gatewayAotJar, gatewayArgs), new App("bare Boot", bareAotJar, List.of()) };
+        if (aot != null) {
             ways.add(new Way("fat jar + Spring AOT", false, true));
             ways.add(new Way("extracted + JDK AOT cache + Spring AOT", true, true));
-            apps.put("fat jar + Spring AOT", aot);
-            apps.put("extracted + JDK AOT cache + Spring AOT", aot);
         }
         Path work = Files.createTempDirectory("startup");
         StringBuilder table = new StringBuilder("| started as | gateway | bare Boot web + actuator | gateway / bare | gateway RSS when ready |\n"
                 + "| --- | ---: | ---: | ---: | ---: |\n");
         for (Way way : ways) {
-            App[] pair = apps.get(way.name());
+            App[] pair = way.springAot() ? aot : plain;
             List<List<String>> commands = new ArrayList<>();
             for (App app : pair) {
                 commands.add(way.image() ? imageCommand(app, work, way.springAot()) : fatJarCommand(app, way.springAot()));
