@@ -130,8 +130,9 @@ final class Comparison {
 
     private void idle(String server, int connections) throws Exception {
         try (ServerProcess process = start(server, "echo")) {
-            record(server, "idle " + connections + "|RSS per connection",
-                    IdleLoad.residentBytesPerConnection(process.port, connections, process.pid(), true));
+            double[] perConnection = IdleLoad.bytesPerConnection(process.port, connections, process.pid(), true);
+            record(server, "idle " + connections + "|RSS per connection", perConnection[0]);
+            record(server, "idle " + connections + "|live heap per connection", perConnection[1]);
         }
     }
 
@@ -182,7 +183,8 @@ final class Comparison {
             row(report, scenario, "deliveries/s", "", "/s", true, 2.0);
             row(report, scenario, "completion p99", "", "µs", false, Double.NaN);
         }
-        row(report, "idle " + idle, "RSS per connection", "", "KB", false, 2.0);
+        row(report, "idle " + idle, "RSS per connection", "", "KB", false, 1.5);
+        row(report, "idle " + idle, "live heap per connection", "", "KB", false, 1.5);
         for (Map.Entry<String, List<ChurnLoad.Result>> entry : churn.entrySet()) {
             for (ChurnLoad.Result result : entry.getValue()) {
                 report.note(String.format(Locale.ROOT,
@@ -195,7 +197,8 @@ final class Comparison {
                 + "%d rounds, servers alternating, %.0f s per throughput measurement, medians. Both servers: %s "
                 + "(the image's JVM flags, read from the Dockerfile). "
                 + "Broadcast N×S: N receivers, S senders with 8 frames in flight each; a frame counts when all N have it. "
-                + "Idle: RSS growth after a full GC, per connection, measured after " + IdleLoad.WARM_UP
+                + "Idle: RSS and live heap growth after a full GC, per connection, " + IdleLoad.QUIET_MILLIS / 1000.0
+                + " s after the last hello, measured after " + IdleLoad.WARM_UP
                 + " connections came and went (one-time class loading and compilation not counted).",
                 LocalDate.now(), rounds, seconds, String.join(" ", JVM_FLAGS));
         String markdown = report.markdown(header);

@@ -1,9 +1,7 @@
 package bench;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -27,7 +25,6 @@ import org.knowm.xchart.style.Styler;
 final class GrowthBench {
 
     private static final Pattern SCAN = Pattern.compile("Heartbeat scan: (\\d+) connections in (\\d+) microseconds");
-    private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("Total\\s+\\d+\\s+(\\d+)");
 
     private record Point(int connections, long rssBefore, long rssAfter, long heapBefore, long heapAfter,
             double cpuBaseline, double cpuMillisPerSecond, double scanMicrosMedian, double scanMicrosMax, double[] latency) {
@@ -95,27 +92,12 @@ final class GrowthBench {
             double cpuBaseline = cpuMillisPerSecond(pid, seconds);
             IdleLoad.gc(pid);
             long rssBefore = IdleLoad.rss(pid);
-            long heapBefore = liveHeap(pid);
-            List<Socket> sockets = new ArrayList<>(count);
+            long heapBefore = IdleLoad.liveHeap(pid);
+            List<Socket> sockets = IdleLoad.openQuiet(port, count);
             try {
-                byte[] hello = "hello\n".getBytes(StandardCharsets.US_ASCII);
-                for (int i = 0; i < count; i++) {
-                    Socket socket = new Socket();
-                    socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-                    socket.setSoTimeout(30_000);
-                    socket.getOutputStream().write(hello);
-                    sockets.add(socket);
-                    if (sockets.size() % 500 == 0 || i == count - 1) {
-                        for (Socket said : sockets.subList((sockets.size() - 1) / 500 * 500, sockets.size())) {
-                            if (said.getInputStream().readNBytes(hello.length).length != hello.length) {
-                                throw new IOException("no echo");
-                            }
-                        }
-                    }
-                }
                 IdleLoad.gc(pid);
                 long rssAfter = IdleLoad.rss(pid);
-                long heapAfter = liveHeap(pid);
+                long heapAfter = IdleLoad.liveHeap(pid);
                 int scansBefore = scans(count).size();
                 double cpu = cpuMillisPerSecond(pid, seconds);
                 List<Long> scans = scans(count);
@@ -131,9 +113,7 @@ final class GrowthBench {
                 return point;
             }
             finally {
-                for (Socket socket : sockets) {
-                    socket.close();
-                }
+                IdleLoad.close(sockets);
             }
         }
     }
@@ -157,19 +137,6 @@ final class GrowthBench {
         Thread.sleep((long) (seconds * 1000));
         double elapsed = (System.nanoTime() - started) / 1e9;
         return (cpuTicks(pid) - before) * 10.0 / elapsed; // 100 ticks per second
-    }
-
-    /** The bytes of live objects: {@code jcmd GC.class_histogram}, which collects first, and its total. */
-    private static long liveHeap(long pid) throws Exception {
-        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        Process process = new ProcessBuilder(jcmd, String.valueOf(pid), "GC.class_histogram").redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        process.waitFor();
-        Matcher total = HISTOGRAM_TOTAL.matcher(output);
-        if (!total.find()) {
-            throw new IOException("no histogram total in: " + output.substring(0, Math.min(500, output.length())));
-        }
-        return Long.parseLong(total.group(1));
     }
 
     /** User + system CPU of the process, in clock ticks (1/100 s), from /proc. */

@@ -22,9 +22,12 @@ import org.springframework.util.unit.DataSize;
  * @param reservedDescriptors file descriptors kept for the gateway itself (management port, probes, Redis,
  *     logs): client connections beyond the open-files limit minus this are refused with "ERROR server full"
  *     (reason rejected); 0 = no reserve
+ * @param releaseReaderAfter how long a connection without TLS may send nothing before its reader gives its
+ *     thread back and the connection waits for bytes in the gateway's selector (a quiet connection then holds
+ *     no thread, about half its memory); 0 = readers keep their threads
  */
 public record InboundProperties(@Nullable DataSize maxBufferedBytes, @DefaultValue("30s") @NotNull Duration frameTimeout,
-        @DefaultValue("256") int reservedDescriptors) {
+        @DefaultValue("256") int reservedDescriptors, @DefaultValue("1s") @NotNull Duration releaseReaderAfter) {
 
     /** The share of the heap {@code max-buffered-bytes} defaults to. */
     public static final int DEFAULT_HEAP_DIVISOR = 4;

@@ -12,8 +12,11 @@ import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import javax.net.ssl.SSLSocket;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +67,9 @@ public final class GatewayConnection extends TcpNetConnection {
     private boolean endOfInput;
     /** What the reader holds from the inbound budget; made with the read buffer. */
     private @Nullable PartialFrameAccount memory;
+    private @Nullable InboundThrottle throttle;
+    /** How the reader gives its thread back while the client is quiet; null: it keeps it (TLS, or switched off). */
+    private final @Nullable ChannelParking parking;
 
     /**
      * @param afterProxyHeader for a listener with a PROXY header: the layer (TLS or none) to put over the
@@ -77,7 +83,30 @@ public final class GatewayConnection extends TcpNetConnection {
         this.peer = new Peer(ConnectionIds.nextSequence(), listener, this, getHostAddress(), // SI's string, not a copy
                 socket.getPort());
         this.burst = new Burst(peer);
+        this.parking = parkingFor(socket, listener, afterProxyHeader);
         setNoReadErrorOnClose(true); // the registry logs every close with its reason; no stack traces per peer
+    }
+
+    /**
+     * A plain socket's channel can wait in a selector; TLS cannot (its records are read through the TLS
+     * engine's own blocking stream), so a TLS connection keeps its reader.
+     */
+    private @Nullable ChannelParking parkingFor(Socket socket, GatewayListener listener,
+            @Nullable SocketLayer afterProxyHeader) {
+        boolean tls = (afterProxyHeader != null) ? afterProxyHeader.isTls() : socket instanceof SSLSocket;
+        SocketChannel channel = socket.getChannel();
+        ConnectionExecutors executors = listener.executors();
+        if (tls || channel == null || executors.releaseReaderAfterMillis() == 0) {
+            return null;
+        }
+        try {
+            return new ChannelParking(channel, executors.parkedReaders(), executors.releaseReaderAfterMillis(),
+                    this::resumeReading);
+        }
+        catch (IOException noSelector) {
+            log.warn("No selector for quiet connections ({}); readers keep their threads", noSelector.toString());
+            return null;
+        }
     }
 
     public Peer peer() {
@@ -93,7 +122,9 @@ public final class GatewayConnection extends TcpNetConnection {
                 in = new SequenceInputStream(new ByteArrayInputStream(replay), in);
                 replay = NOTHING;
             }
-            PartialFrameAccount account = new PartialFrameAccount(peer, socket);
+            ChannelParking quiet = parking;
+            PartialFrameAccount account = new PartialFrameAccount(peer, socket,
+                    (quiet != null) ? quiet::betweenFramesMillis : () -> 0);
             buffer = new ReadBuffer(in, burst, account);
             memory = account;
             readBuffer = buffer;
@@ -119,11 +150,13 @@ public final class GatewayConnection extends TcpNetConnection {
 
     /**
      * The reader loop, Spring Integration's own (open event, map, hand to the listener, read failures
-     * through {@link #handleReadException}) with one change: between frames the thread waits for bytes
-     * right here rather than deep inside the decode path. A quiet connection is a parked virtual thread,
-     * and its parked stack, copied to the heap, is the largest thing it holds: about 2.5 KB waiting at
-     * the bottom of SI's mapper and our codec, a good deal less waiting here. Whatever the last burst
-     * queued is started before the thread ends.
+     * through {@link #handleReadException}) with two changes. Between frames the thread waits for bytes
+     * right here rather than deep inside the decode path: a parked virtual thread's stack, copied to the
+     * heap, is the largest thing a quiet connection holds (about 2.5 KB waiting at the bottom of SI's
+     * mapper and our codec, a good deal less here). And without TLS, a connection quiet for
+     * {@code release-reader-after} gives even that back: the reader parks the channel in the gateway's
+     * selector and ends, and a new reader goes on when bytes come ({@link #resumeReading}). Whatever the
+     * last burst queued is started before the thread ends.
      */
     @Override
     public void run() {
@@ -134,23 +167,45 @@ public final class GatewayConnection extends TcpNetConnection {
         }
         socket = conversation.socket();
         replay = conversation.firstBytes();
+        throttle = InboundThrottle.of(peer.listener());
         publishConnectionOpenEvent();
-        InboundThrottle throttle = InboundThrottle.of(peer.listener());
+        readFrames();
+    }
+
+    /** Whether the reader has given its thread back and the channel waits in the selector. */
+    boolean readerParked() {
+        return parking != null && parking.isParked();
+    }
+
+    /** What a new reader thread runs when a parked connection has bytes again, or a writer needs it. */
+    private void resumeReading() {
         try {
-            while (awaitBytes() && receiveAndHandle()) {
-                if (throttle != null) {
-                    throttle.afterFrame(burst, peer.listener().stats());
+            Objects.requireNonNull(parking).blockingAgain();
+        }
+        catch (IOException closed) {
+            // the first read fails and ends the connection as any read failure does
+        }
+        readFrames();
+    }
+
+    private void readFrames() {
+        boolean parked = false;
+        try {
+            parked = readUntilDoneOrParked();
+        }
+        finally {
+            if (!parked) {
+                burst.flush();
+                ReadBuffer buffer = readBuffer;
+                PartialFrameAccount account = memory;
+                if (buffer != null && account != null) {
+                    buffer.release();
+                    account.releaseAll();
                 }
             }
         }
-        finally {
-            burst.flush();
-            ReadBuffer buffer = readBuffer;
-            PartialFrameAccount account = memory;
-            if (buffer != null && account != null) {
-                buffer.release();
-                account.releaseAll();
-            }
+        if (parked) {
+            return;
         }
         if (endOfInput) {
             peer.inputEnded();
@@ -158,6 +213,44 @@ public final class GatewayConnection extends TcpNetConnection {
         if (discardInput) {
             discardUntilClosed();
         }
+    }
+
+    /** Reads and handles frames until the connection is done (false) or its reader parked (true). */
+    private boolean readUntilDoneOrParked() {
+        while (true) {
+            switch (awaitBytes()) {
+                case BYTES -> {
+                    if (!receiveAndHandle()) {
+                        return false;
+                    }
+                    InboundThrottle limit = throttle;
+                    if (limit != null) {
+                        limit.afterFrame(burst, peer.listener().stats());
+                    }
+                }
+                case QUIET -> {
+                    if (park()) {
+                        return true;
+                    }
+                }
+                case DONE -> {
+                    return false;
+                }
+            }
+        }
+    }
+
+    /**
+     * The client has sent nothing for {@code release-reader-after}: everything its last burst queued was
+     * started before the read that timed out, so the reader holds nothing but its buffer, which shrinks to
+     * its quiet size, and the channel goes to the selector.
+     */
+    private boolean park() {
+        ReadBuffer buffer = readBuffer;
+        if (buffer != null) {
+            buffer.shrinkWhileQuiet();
+        }
+        return Objects.requireNonNull(parking).park();
     }
 
     /**
@@ -197,14 +290,36 @@ public final class GatewayConnection extends TcpNetConnection {
         }
     }
 
-    /** False once the connection is done: the wait for bytes failed and the failure closed it. */
-    private boolean awaitBytes() {
+    private enum Next { BYTES, QUIET, DONE }
+
+    /**
+     * BYTES when a frame can be read; QUIET when the client sent nothing for {@code release-reader-after}
+     * (only a connection that can park has that read timeout between frames); DONE once the wait for bytes
+     * failed and the failure closed the connection.
+     */
+    private Next awaitBytes() {
         try {
-            ((ReadBuffer) inputStream()).awaitBytes();
-            return true;
+            ReadBuffer buffer = (ReadBuffer) inputStream();
+            ChannelParking quiet = parking;
+            if (quiet == null || buffer.hasBuffered()) {
+                buffer.awaitBytes();
+                return Next.BYTES;
+            }
+            socket.setSoTimeout(quiet.betweenFramesMillis()); // a field of the socket: no system call
+            long started = System.nanoTime();
+            buffer.awaitBytes();
+            quiet.waited(System.nanoTime() - started);
+            return Next.BYTES;
+        }
+        catch (SocketTimeoutException quiet) {
+            if (parking != null) {
+                parking.waited(Long.MAX_VALUE);
+                return Next.QUIET;
+            }
+            return readFailed(quiet) ? Next.DONE : Next.BYTES;
         }
         catch (IOException | RuntimeException ex) {
-            return !readFailed(ex);
+            return readFailed(ex) ? Next.DONE : Next.BYTES;
         }
     }
 
@@ -233,8 +348,9 @@ public final class GatewayConnection extends TcpNetConnection {
         return handleReadException(ex);
     }
 
+    /** Where the connection's writer writes: the channel itself when its reader can park, else the socket's stream. */
     OutputStream socketOutputStream() throws IOException {
-        return socket.getOutputStream();
+        return (parking != null) ? parking.output() : socket.getOutputStream();
     }
 
     /**
@@ -292,6 +408,9 @@ public final class GatewayConnection extends TcpNetConnection {
         PartialFrameAccount account = memory;
         if (account != null) {
             account.closed(); // a reader waiting for memory sees the close and gives up its wait
+        }
+        if (parking != null) {
+            parking.closed();
         }
     }
 }

@@ -4,6 +4,7 @@ import io.tcpgateway.framing.PartialFrames;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,14 +17,17 @@ final class PartialFrameAccount implements PartialFrames {
 
     private final Peer peer;
     private final Socket socket;
+    /** The socket's read timeout between frames ({@link ChannelParking#betweenFramesMillis}; 0: none). */
+    private final IntSupplier betweenFramesMillis;
     /** Bytes held from the budget; the reader alone changes it. */
     private int heldBytes;
     /** The reader while it waits for memory, so that a close wakes it. */
     private volatile @Nullable Thread waiting;
 
-    PartialFrameAccount(Peer peer, Socket socket) {
+    PartialFrameAccount(Peer peer, Socket socket, IntSupplier betweenFramesMillis) {
         this.peer = peer;
         this.socket = socket;
+        this.betweenFramesMillis = betweenFramesMillis;
     }
 
     @Override
@@ -53,10 +57,13 @@ final class PartialFrameAccount implements PartialFrames {
         budget().release(bytes);
     }
 
-    /** The rest of a frame must come within the frame timeout: the socket's reads are bounded by it meanwhile. */
+    /**
+     * The rest of a frame must come within the frame timeout: the socket's reads are bounded by it meanwhile;
+     * between frames, by the time after which a quiet reader parks (or not at all).
+     */
     @Override
     public void awaitingRestOfFrame(boolean awaiting) throws IOException {
-        socket.setSoTimeout(awaiting ? (int) Math.max(1, budget().frameTimeoutNanos() / 1_000_000) : 0);
+        socket.setSoTimeout(awaiting ? (int) Math.max(1, budget().frameTimeoutNanos() / 1_000_000) : betweenFramesMillis.getAsInt());
     }
 
     /** The reader is done: whatever it still holds goes back (codecs give back their frames' themselves). */

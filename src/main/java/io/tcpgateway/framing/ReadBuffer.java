@@ -182,9 +182,26 @@ public final class ReadBuffer extends InputStream {
         }
     }
 
+    /**
+     * The connection is quiet and its reader about to give its thread back: with nothing buffered, the
+     * buffer goes back to its tiny size (and a large one's bytes to the budget) until the client talks again.
+     */
+    public void shrinkWhileQuiet() {
+        if (pos == limit && buf.length > TINY) {
+            shrinkTo(TINY);
+            pos = 0;
+            limit = 0;
+        }
+    }
+
     /** Bytes taken from the underlying stream so far (framing included; after TLS decryption). */
     public long bytesRead() {
         return bytesRead;
+    }
+
+    /** Whether bytes are buffered: the next frame's first byte needs no socket read. */
+    public boolean hasBuffered() {
+        return pos < limit;
     }
 
     /** The capacity held right now: {@link #TINY} while a peer that talks in short bursts is quiet. */

@@ -4,11 +4,16 @@ import io.tcpgateway.connection.CloseReason;
 import io.tcpgateway.connection.GatewayListener;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.channels.ServerSocketChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.util.backoff.BackOff;
@@ -24,6 +29,10 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * (NATS's accept loop does the same), so the listener takes connections again as soon as
  * descriptors free up. Only a closed server socket (the listener stopping) ends the loop. Accepts
  * are paced to {@code max-connect-rate} ({@link AcceptPacer}).
+ *
+ * <p>It accepts through a {@link ServerSocketChannel}, so every accepted socket has a channel: a quiet
+ * connection's reader gives its thread back and waits in a selector ({@code ParkedReaders}), which only a
+ * channel can. Spring Integration sees a plain {@link ServerSocket}: what it calls is passed to the channel.
  */
 final class RetryingServerSocket extends ServerSocket {
 
@@ -37,6 +46,8 @@ final class RetryingServerSocket extends ServerSocket {
     private int unlogged;
     private long lastRefusalLoggedAt = System.nanoTime() - LOG_EVERY_NANOS;
     private int refusedForDescriptors;
+
+    private final ServerSocketChannel channel = ServerSocketChannel.open();
 
     RetryingServerSocket(GatewayListener listener) throws IOException {
         this.listener = listener;
@@ -109,14 +120,16 @@ final class RetryingServerSocket extends ServerSocket {
         BackOffExecution backOff = null;
         while (true) {
             try {
-                return super.accept();
+                return channel.accept().socket();
             }
             catch (SocketTimeoutException timeout) {
                 throw timeout;
             }
             catch (IOException ex) {
                 if (isClosed()) {
-                    throw ex; // the listener is stopping
+                    // the listener is stopping: what a closed ServerSocket says (the channel says
+                    // AsynchronousCloseException, which Spring Integration's accept loop takes for a failure)
+                    throw new SocketException("Socket is closed", ex);
                 }
                 failed(ex);
                 if (backOff == null) {
@@ -125,6 +138,41 @@ final class RetryingServerSocket extends ServerSocket {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backOff.nextBackOff()));
             }
         }
+    }
+
+    @Override
+    public void bind(SocketAddress endpoint, int backlog) throws IOException {
+        channel.bind(endpoint, backlog);
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return !channel.isOpen();
+    }
+
+    @Override
+    public boolean isBound() {
+        return channel.socket().isBound();
+    }
+
+    @Override
+    public int getLocalPort() {
+        return channel.socket().getLocalPort();
+    }
+
+    @Override
+    public @Nullable InetAddress getInetAddress() {
+        return channel.socket().getInetAddress();
+    }
+
+    @Override
+    public @Nullable SocketAddress getLocalSocketAddress() {
+        return channel.socket().getLocalSocketAddress();
     }
 
     /** Called by the accept loop's one thread only. */

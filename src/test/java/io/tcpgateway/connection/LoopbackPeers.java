@@ -54,7 +54,7 @@ final class LoopbackPeers implements AutoCloseable {
                 Framing.LINE, 65_536, maxConnections, null, ProxyProtocol.OFF, Duration.ofSeconds(5), List.of(), maxPerSource, 0, 0, null,
                 Auth.NONE, DuplicatePrincipal.ALLOW, null, false);
         listener = new GatewayListener(properties, new OutboundProperties(maxPendingBytes, Duration.ofMillis(50),
-                Duration.ofSeconds(10)), new ConnectionExecutors(scheduler, counting), "", BanGate.OPEN, Duration.ofSeconds(5),
+                Duration.ofSeconds(10)), new ConnectionExecutors(scheduler, counting, Duration.ZERO), "", BanGate.OPEN, Duration.ofSeconds(5),
                 new InboundBudget(64L << 20, Duration.ofSeconds(30)), new DescriptorReserve(0, 0));
     }
 

@@ -104,6 +104,7 @@ class ChartSchemaTest {
         assertThat(bound.cluster().maxPendingFrames()).isEqualTo(5000);
         assertThat(bound.outbound().maxStall().toMillis()).isEqualTo(30);
         assertThat(bound.inbound().reservedDescriptors()).isEqualTo(300);
+        assertThat(bound.inbound().releaseReaderAfter().toSeconds()).isEqualTo(2);
         assertThat(bound.flapping().maxTracked()).isEqualTo(20_000);
         assertThat(bound.shutdown().message()).isEqualTo("BYE maintenance");
         ListenerProperties meters = bound.listeners().get(1);
