@@ -66,8 +66,9 @@ public class ClusterConfiguration {
     }
 
     /**
-     * One thread and a bounded queue between the readers and Redis: the queue keeps frames in relay
-     * order, and when it is full (Redis slow or away) a frame is refused at once instead of blocking.
+     * One thread and a bounded queue between the readers and Redis while there is no open connection (it
+     * connects, which may block): the queue keeps frames in relay order, and when it is full (Redis slow or
+     * away) a frame is refused at once instead of blocking.
      */
     @Bean(destroyMethod = "shutdownNow")
     ThreadPoolExecutor clusterPublishExecutor(GatewayProperties properties) {
@@ -82,9 +83,9 @@ public class ClusterConfiguration {
     }
 
     @Bean
-    ClusterFrames clusterFrames(ExecutorChannel clusterPublishChannel, ClusterChannels channels,
-            ListenerRegistrar listeners, ClusterMetrics metrics) {
-        return new ClusterFrames(clusterPublishChannel, channels, listeners, metrics);
+    ClusterFrames clusterFrames(ExecutorChannel clusterPublishChannel, FrameConnection clusterFrameConnection,
+            ClusterChannels channels, ListenerRegistrar listeners, ClusterMetrics metrics) {
+        return new ClusterFrames(clusterPublishChannel, clusterFrameConnection.factory(), channels, listeners, metrics);
     }
 
     @Bean
@@ -92,12 +93,14 @@ public class ClusterConfiguration {
         return FrameConnection.beside(connectionFactory);
     }
 
-    /** Relay queue ─▶ one pipelined PUBLISH per frame, on the frame's listener channel, on a connection of its own. */
+    /**
+     * Relay queue ─▶ one pipelined PUBLISH per frame, on the frame's listener channel, on a connection of its
+     * own (while connected, readers publish themselves: {@link PipelinedPublisher#publishNow}).
+     */
     @Bean
-    IntegrationFlow clusterPublishFlow(ExecutorChannel clusterPublishChannel, FrameConnection clusterFrameConnection,
-            ClusterFrames frames) {
+    IntegrationFlow clusterPublishFlow(ExecutorChannel clusterPublishChannel, ClusterFrames frames) {
         return IntegrationFlow.from(clusterPublishChannel)
-                .handle(new PipelinedPublisher(clusterFrameConnection.factory(), frames))
+                .handle(frames.publisher())
                 .get();
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.integration.support.MessageBuilder;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.MessagingException;
@@ -14,12 +15,12 @@ import org.springframework.messaging.MessagingException;
 /**
  * Broadcast frames across pods.
  * <p>
- * Out: {@link #relay} wraps the payload with this node's id and hands it to the publish channel, whose
- * single thread and bounded queue feed the {@link PipelinedPublisher}: one {@code PUBLISH} per frame,
- * in the order frames were relayed. A sender's frames are relayed by its one
- * reader thread, so they are published, and delivered on every pod, in the order it sent them. A full
- * queue (Redis slow or away) refuses the frame at once: it counts as a publish failure and the reader
- * goes on; Redis never stalls a reader.
+ * Out: {@link #relay} wraps the payload with this node's id and gives it to the {@link PipelinedPublisher}:
+ * one {@code PUBLISH} per frame, issued by the reader itself while connected, or through the publish
+ * channel, whose single thread and bounded queue connect and keep relay order. A sender's frames are
+ * relayed by its one reader thread, so they are published, and delivered on every pod, in the order it
+ * sent them. A full queue (Redis slow or away) refuses the frame at once: it counts as a publish failure
+ * and the reader goes on; Redis never stalls a reader.
  * <p>
  * In: {@link #received} runs on the Redis subscription's thread, in arrival order, and hands each
  * frame from another pod to the outbound queues of this pod's peers of the same listener.
@@ -32,31 +33,45 @@ final class ClusterFrames implements BroadcastRelay {
     private static final Logger log = LoggerFactory.getLogger(ClusterFrames.class);
 
     private final MessageChannel publishChannel;
+    private final PipelinedPublisher publisher;
     private final ClusterChannels channels;
     private final byte[] origin;
     private final ListenerRegistrar listeners;
     private final ClusterMetrics metrics;
     private final AtomicBoolean failing = new AtomicBoolean();
 
-    ClusterFrames(MessageChannel publishChannel, ClusterChannels channels, ListenerRegistrar listeners,
-            ClusterMetrics metrics) {
+    ClusterFrames(MessageChannel publishChannel, RedisConnectionFactory frameConnection, ClusterChannels channels,
+            ListenerRegistrar listeners, ClusterMetrics metrics) {
         this.publishChannel = publishChannel;
+        this.publisher = new PipelinedPublisher(frameConnection, this);
         this.channels = channels;
         this.origin = FrameEnvelope.originBytes(channels.nodeId());
         this.listeners = listeners;
         this.metrics = metrics;
     }
 
+    /** The end of the publish flow. */
+    PipelinedPublisher publisher() {
+        return publisher;
+    }
+
     @Override
     public void relay(GatewayListener listener, byte[] payload) {
-        Message<byte[]> message = MessageBuilder.withPayload(FrameEnvelope.encode(origin, payload))
-                .setHeader(TOPIC_HEADER, channels.frames(listener.name()))
+        byte[] envelope = FrameEnvelope.encode(origin, payload);
+        String topic = channels.frames(listener.name());
+        if (publisher.publishNow(topic, listener.name(), envelope)) {
+            return;
+        }
+        Message<byte[]> message = MessageBuilder.withPayload(envelope)
+                .setHeader(TOPIC_HEADER, topic)
                 .setHeader(LISTENER_HEADER, listener.name())
                 .build();
+        publisher.handingOver();
         try {
             publishChannel.send(message);
         }
         catch (MessagingException queueFull) {
+            publisher.notHandedOver();
             publishFailed(listener.name(), queueFull);
         }
     }
