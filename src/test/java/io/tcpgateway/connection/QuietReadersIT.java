@@ -9,7 +9,6 @@ import io.tcpgateway.listener.ListenerRegistrar;
 import io.tcpgateway.support.GatewayPorts;
 import io.tcpgateway.support.Peers;
 import io.tcpgateway.support.TcpTestClient;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -143,7 +141,7 @@ class QuietReadersIT {
 
     @Test
     void aParkedConnectionClosedByItsClientOrAnOperatorIsClosedWithItsReasonAndItsDescriptorFreed() {
-        long before = openDescriptors();
+        long before = ChannelParkingTest.openDescriptors();
         TcpTestClient leaving = TcpTestClient.connect(GatewayPorts.of(registrar, "echoes"));
         TcpTestClient kicked = TcpTestClient.connect(GatewayPorts.of(registrar, "echoes"));
         Peer left = Peers.awaitPeer(registry, leaving);
@@ -157,7 +155,7 @@ class QuietReadersIT {
         await().until(() -> left.isClosed() && kick.isClosed());
         assertThat(left.closeReason()).isEqualTo(CloseReason.PEER);
         assertThat(kick.closeReason()).isEqualTo(CloseReason.KICKED);
-        await().atMost(Duration.ofSeconds(5)).until(() -> openDescriptors() <= before);
+        await().atMost(Duration.ofSeconds(5)).until(() -> ChannelParkingTest.openDescriptors() <= before);
     }
 
     /**
@@ -225,9 +223,5 @@ class QuietReadersIT {
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
-    }
-
-    static long openDescriptors() {
-        return Objects.requireNonNull(new File("/proc/self/fd").list()).length;
     }
 }
