@@ -220,7 +220,11 @@ static int broadcast(int sender_port, const char *receiver_ports, int receivers,
             ssize_t n = read_ready(fd, buffer, sizeof buffer);
             for (ssize_t b = 0; b < n; b++) {
                 char c = buffer[b];
-                if (c == '\n') {
+                if (c == '\n' && r->field < 0) { /* a line that is not a frame: the heartbeat's PING */
+                    write_all(fd, "PONG\n", 5);
+                    r->field = 0; r->sender = 0; r->sequence = 0;
+                }
+                else if (c == '\n') {
                     int s = (int) r->sender;
                     long slot = s * WINDOW + r->sequence % WINDOW;
                     if (++seen_by[slot] == receivers) {
@@ -234,8 +238,11 @@ static int broadcast(int sender_port, const char *receiver_ports, int receivers,
                     }
                     r->field = 0; r->sender = 0; r->sequence = 0;
                 }
-                else if (c == ',') {
-                    r->field++;
+                else if (r->field < 0) {
+                    /* the rest of a line that is not a frame */
+                }
+                else if (c < '0' || c > '9') {
+                    if (c == ',') { r->field++; } else if (r->field == 0) { r->field = -1; }
                 }
                 else if (r->field == 0) {
                     r->sender = r->sender * 10 + (c - '0');

@@ -117,6 +117,8 @@ final class BroadcastLoad {
         return text.append('\n').toString().getBytes(StandardCharsets.US_ASCII);
     }
 
+    private static final byte[] PONG = "PONG\n".getBytes(StandardCharsets.US_ASCII);
+
     private static void readLoop(Selector selector, Tracker tracker, AtomicBoolean running) {
         ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024);
         try {
@@ -133,7 +135,9 @@ final class BroadcastLoad {
                         continue;
                     }
                     buffer.flip();
-                    ((Receiver) key.attachment()).consume(buffer, tracker);
+                    if (((Receiver) key.attachment()).consume(buffer, tracker)) {
+                        ((SocketChannel) key.channel()).write(ByteBuffer.wrap(PONG));
+                    }
                 }
             }
         }
@@ -151,13 +155,20 @@ final class BroadcastLoad {
         Receiver(int senders) {
         }
 
-        void consume(ByteBuffer bytes, Tracker tracker) {
+        /** Returns whether a line was not a frame (the heartbeat's PING: a receiver only reads, so it is pinged). */
+        boolean consume(ByteBuffer bytes, Tracker tracker) {
+            boolean pinged = false;
             while (bytes.hasRemaining()) {
                 byte b = bytes.get();
                 if (b != '\n') {
                     if (length < line.length) {
                         line[length++] = b;
                     }
+                    continue;
+                }
+                if (length == 0 || line[0] < '0' || line[0] > '9') {
+                    pinged |= length > 0;
+                    length = 0;
                     continue;
                 }
                 int sender = 0;
@@ -173,6 +184,7 @@ final class BroadcastLoad {
                 length = 0;
                 tracker.received(sender, sequence);
             }
+            return pinged;
         }
     }
 
