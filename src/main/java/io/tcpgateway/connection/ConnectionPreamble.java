@@ -34,8 +34,15 @@ final class ConnectionPreamble {
     private ConnectionPreamble() {
     }
 
-    /** Where the conversation goes on: the socket (TLS over the accepted one, or it), and bytes read already. */
-    record Conversation(Socket socket, byte[] firstBytes) {
+    /**
+     * Where the conversation goes on: the socket (TLS over the accepted one, or it), the bytes read already,
+     * and whether it is a balancer's health check ({@link BalancerHealthCheck}) rather than a client.
+     */
+    record Conversation(Socket socket, byte[] firstBytes, boolean healthCheck) {
+
+        Conversation(Socket socket, byte[] firstBytes) {
+            this(socket, firstBytes, false);
+        }
     }
 
     /**
@@ -68,12 +75,21 @@ final class ConnectionPreamble {
             in = new DeadlineInputStream(socket, listener.properties().proxyHeaderTimeout());
             ProxyHeader header = readProxyHeader(in, required);
             byte[] firstBytes = NOTHING;
+            boolean healthCheck = false;
             switch (header) {
                 case ProxyHeader.Client client -> {
                     trusted(socket, listener);
-                    peer.relayedFor(client.address());
+                    if (namesThisConnection(client, socket)) {
+                        healthCheck = true;
+                    }
+                    else {
+                        peer.relayedFor(client.address());
+                    }
                 }
-                case ProxyHeader.Local local -> trusted(socket, listener);
+                case ProxyHeader.Local local -> {
+                    trusted(socket, listener);
+                    healthCheck = local.fromBalancer();
+                }
                 case ProxyHeader.Absent absent -> {
                     if (required) {
                         throw new InvalidProxyHeaderException("no PROXY header");
@@ -82,8 +98,8 @@ final class ConnectionPreamble {
                 }
             }
             in.done();
-            return layer.isTls() ? new Conversation(layer.over(socket, firstBytes), NOTHING) // TLS takes them
-                    : new Conversation(socket, firstBytes);
+            return layer.isTls() ? new Conversation(layer.over(socket, firstBytes), NOTHING, healthCheck) // TLS takes them
+                    : new Conversation(socket, firstBytes, healthCheck);
         }
         catch (EOFException left) {
             // Gone before a header could be read; in optional mode one that sent nothing just left.
@@ -108,6 +124,17 @@ final class ConnectionPreamble {
             }
             return new ProxyHeader.Absent(NOTHING);
         }
+    }
+
+    /**
+     * Whether the header's client is the balancer's own end of this very connection, address and port: then
+     * nothing was relayed, and the connection is the balancer's own. HAProxy's {@code check-send-proxy} with
+     * v1 {@code send-proxy} says so this way ({@code PROXY TCP4 <its address> <ours> <its port> <ours>});
+     * with v2 it sends {@code LOCAL}. A relayed client's own port is never the one the balancer connects from.
+     */
+    private static boolean namesThisConnection(ProxyHeader.Client client, Socket socket) {
+        return client.address().getPort() == socket.getPort()
+                && client.address().getAddress().equals(socket.getInetAddress());
     }
 
     private static void trusted(Socket socket, GatewayListener listener) throws InvalidProxyHeaderException {

@@ -165,6 +165,10 @@ public final class GatewayConnection extends TcpNetConnection {
         if (conversation == null) {
             return; // closed by the preamble, with its reason
         }
+        if (conversation.healthCheck()) {
+            BalancerHealthCheck.answer(conversation.socket(), peer); // never a peer: no open event
+            return;
+        }
         socket = conversation.socket();
         replay = conversation.firstBytes();
         throttle = InboundThrottle.of(peer.listener());

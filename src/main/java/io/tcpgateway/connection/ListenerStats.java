@@ -20,6 +20,7 @@ public final class ListenerStats {
     private final LongAdder acceptErrors = new LongAdder();
     private final LongAdder producerStalls = new LongAdder();
     private final LongAdder inboundThrottled = new LongAdder();
+    private final LongAdder healthChecks = new LongAdder();
     private final LongAdder authFailed = new LongAdder();
     private final LongAdder authTimedOut = new LongAdder();
 
@@ -65,6 +66,15 @@ public final class ListenerStats {
     }
 
     /** A connection over {@code max-frames-per-second} was throttled: not read from until back under. */
+    /** A balancer's health check (PROXY v2 {@code LOCAL}) was answered: counted here only, never as a connection. */
+    void healthChecked() {
+        healthChecks.increment();
+    }
+
+    public long healthChecks() {
+        return healthChecks.sum();
+    }
+
     public void readerThrottled() {
         inboundThrottled.increment();
     }

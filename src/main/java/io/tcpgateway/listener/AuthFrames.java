@@ -5,6 +5,7 @@ import io.tcpgateway.auth.TokenVerifier.Verdict;
 import io.tcpgateway.connection.CloseReason;
 import io.tcpgateway.connection.GatewayListener;
 import io.tcpgateway.connection.Peer;
+import io.tcpgateway.framing.LivenessFrames;
 import io.tcpgateway.logging.LogText;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -33,11 +34,11 @@ final class AuthFrames {
     }
 
     void handle(Peer peer, byte[] frame) {
-        if (Arrays.equals(frame, ControlFrames.PING)) {
-            peer.sendPayload(ControlFrames.PONG, peer);
+        if (Arrays.equals(frame, LivenessFrames.PING)) {
+            peer.sendPayload(LivenessFrames.PONG, peer);
             return;
         }
-        if (Arrays.equals(frame, ControlFrames.PONG)) {
+        if (Arrays.equals(frame, LivenessFrames.PONG)) {
             return;
         }
         if (!startsWithAuth(frame)) {

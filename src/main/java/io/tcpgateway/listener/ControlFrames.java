@@ -1,7 +1,7 @@
 package io.tcpgateway.listener;
 
 import io.tcpgateway.connection.Peer;
-import java.nio.charset.StandardCharsets;
+import io.tcpgateway.framing.LivenessFrames;
 import java.util.Arrays;
 import java.util.Objects;
 import org.springframework.integration.core.MessageSelector;
@@ -14,9 +14,6 @@ import org.springframework.messaging.Message;
  */
 final class ControlFrames implements MessageSelector {
 
-    static final byte[] PING = "PING".getBytes(StandardCharsets.US_ASCII);
-    static final byte[] PONG = "PONG".getBytes(StandardCharsets.US_ASCII);
-
     /** Handles a control frame; true when the message is an ordinary frame that goes on. */
     @Override
     public boolean accept(Message<?> message) {
@@ -24,12 +21,12 @@ final class ControlFrames implements MessageSelector {
         if (frame.length != 4) {
             return true;
         }
-        if (Arrays.equals(frame, PING)) {
+        if (Arrays.equals(frame, LivenessFrames.PING)) {
             Peer sender = peerOf(message);
-            sender.sendPayload(PONG, sender);
+            sender.sendPayload(LivenessFrames.PONG, sender);
             return false;
         }
-        return !Arrays.equals(frame, PONG);
+        return !Arrays.equals(frame, LivenessFrames.PONG);
     }
 
     static Peer peerOf(Message<?> message) {

@@ -24,6 +24,9 @@ public final class ListenerMetrics {
         ListenerStats stats = listener.stats();
         Gauge.builder("gateway.connections.active", listener, (l) -> l.peers().size())
                 .description("Open connections").tags(tags).register(registry);
+        Gauge.builder("gateway.listener.up", listener, (l) -> l.isRunning() ? 1 : 0)
+                .description("1 while the listener accepts connections (0 once stopped, a drain included)").tags(tags)
+                .register(registry);
         counter(registry, "gateway.connections.opened", "Connections accepted", tags, stats, ListenerStats::opened);
         for (CloseReason reason : CloseReason.values()) {
             counter(registry, "gateway.connections.closed", "Connections closed, by reason",
@@ -40,6 +43,8 @@ public final class ListenerMetrics {
                 tags, stats, ListenerStats::acceptErrors);
         counter(registry, "gateway.inbound.throttled", "Pauses in reading a connection over max-frames-per-second",
                 tags, stats, ListenerStats::inboundThrottled);
+        counter(registry, "gateway.proxy.health-checks", "Load balancer health checks (PROXY v2 LOCAL) answered; "
+                + "never counted as connections", tags, stats, ListenerStats::healthChecks);
         for (CloseReason reason : new CloseReason[] { CloseReason.AUTH_FAILED, CloseReason.AUTH_TIMEOUT }) {
             counter(registry, "gateway.auth.failures", "Failed and timed-out authentications",
                     tags.and("reason", reason.tag()), stats, (s) -> s.authenticationFailures(reason));

@@ -10,10 +10,13 @@ public sealed interface ProxyHeader {
     }
 
     /**
-     * A header that names no client (v1 {@code UNKNOWN}, v2 {@code LOCAL} or an unspecified family):
-     * the connection is the socket peer's own (a balancer's health check, say).
+     * A header that names no client (v1 {@code UNKNOWN}, v2 {@code LOCAL} or an unspecified family): the
+     * socket's own address is the client's.
+     *
+     * @param fromBalancer v2 {@code LOCAL}: the balancer opened the connection on its own behalf, which the
+     *     PROXY protocol says is done for health checks; not a client at all
      */
-    record Local() implements ProxyHeader {
+    record Local(boolean fromBalancer) implements ProxyHeader {
     }
 
     /**

@@ -94,7 +94,7 @@ public final class ProxyHeaderReader {
         }
         String[] fields = line.toString(StandardCharsets.US_ASCII).split(" ", -1);
         if (fields.length >= 1 && fields[0].equals("UNKNOWN")) {
-            return new ProxyHeader.Local();
+            return new ProxyHeader.Local(false);
         }
         if (fields.length != 5 || !(fields[0].equals("TCP4") || fields[0].equals("TCP6"))) {
             throw new InvalidProxyHeaderException("v1 header: expected TCP4|TCP6 <source> <destination> <ports>");
@@ -123,7 +123,7 @@ public final class ProxyHeaderReader {
         }
         int command = versionCommand & 0x0f;
         if (command == 0x0) {
-            return new ProxyHeader.Local(); // LOCAL: the balancer's own connection, addresses ignored
+            return new ProxyHeader.Local(true); // LOCAL: the balancer's own connection, addresses ignored
         }
         if (command != 0x1) {
             throw new InvalidProxyHeaderException("v2 header: unknown command " + command);
@@ -131,7 +131,7 @@ public final class ProxyHeaderReader {
         return switch (family) {
             case 0x11 -> client(payload, 4); // TCP over IPv4
             case 0x21 -> client(payload, 16); // TCP over IPv6
-            case 0x00 -> new ProxyHeader.Local(); // UNSPEC: no address to take
+            case 0x00 -> new ProxyHeader.Local(false); // UNSPEC: no address to take
             default -> throw new InvalidProxyHeaderException("v2 header: family 0x" + Integer.toHexString(family)
                     + " is not TCP over IPv4 or IPv6");
         };

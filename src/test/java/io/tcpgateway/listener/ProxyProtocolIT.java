@@ -117,12 +117,45 @@ class ProxyProtocolIT {
             assertThat(client.readLine()).isEqualTo("two");
             assertThat(peerFrom("198.51.100.9").remotePort()).isEqualTo(61000);
         }
-        try (TcpTestClient healthCheck = TcpTestClient.connect(port("required"))) {
-            healthCheck.sendRaw(ProxyHeaders.concat(ProxyHeaders.v2(0x20, 0x00, new byte[0]), ascii("local\n")));
-            assertThat(healthCheck.readLine()).isEqualTo("local");
-            Peer peer = Peers.awaitPeer(registry, healthCheck);
-            assertThat(peer.remoteAddress()).isEqualTo("127.0.0.1");
+        try (TcpTestClient unspecified = TcpTestClient.connect(port("required"))) {
+            unspecified.sendRaw(ProxyHeaders.concat(ProxyHeaders.v2(0x21, 0x00, new byte[0]), ascii("unspec\n")));
+            assertThat(unspecified.readLine()).as("a relayed client of no known family: a client").isEqualTo("unspec");
+            Peer peer = Peers.awaitPeer(registry, unspecified);
+            assertThat(peer.remoteAddress()).as("the socket address kept").isEqualTo("127.0.0.1");
             assertThat(peer.proxyAddress()).isNull();
+        }
+        try (TcpTestClient unknown = TcpTestClient.connect(port("required"))) {
+            unknown.sendRaw(ascii("PROXY UNKNOWN\r\nv1\n"));
+            assertThat(unknown.readLine()).isEqualTo("v1");
+            assertThat(Peers.awaitPeer(registry, unknown).remoteAddress()).isEqualTo("127.0.0.1");
+        }
+    }
+
+    /** A balancer's health check is answered, but is no client: see BalancerHealthCheckIT for the rest. */
+    @Test
+    void aV2LocalHeaderIsAHealthCheckAnsweredWithPongAndNothingElse() {
+        try (TcpTestClient healthCheck = TcpTestClient.connect(port("required"))) {
+            healthCheck.sendRaw(ProxyHeaders.concat(ProxyHeaders.v2(0x20, 0x00, new byte[0]), ascii("local\nPING\n")));
+            assertThat(healthCheck.readLine()).as("not echoed: PONG is the first thing it gets").isEqualTo("PONG");
+            assertThat(Peers.of(registry, healthCheck)).as("never a peer").isNull();
+        }
+    }
+
+    /** HAProxy's check-send-proxy with v1 send-proxy names its own end of the check: no client was relayed. */
+    @Test
+    void aV1HeaderNamingTheBalancersOwnEndIsAHealthCheckAndAnyOtherPortAClient() {
+        try (TcpTestClient healthCheck = TcpTestClient.connect(port("trusted"))) {
+            int own = healthCheck.socket().getLocalPort();
+            healthCheck.sendRaw(ascii("PROXY TCP4 127.0.0.1 127.0.0.1 " + own + " " + port("trusted") + "\r\nhi\nPING\n"));
+            assertThat(healthCheck.readLine()).isEqualTo("PONG");
+            assertThat(Peers.of(registry, healthCheck)).isNull();
+        }
+        try (TcpTestClient relayed = TcpTestClient.connect(port("trusted"))) {
+            int other = (relayed.socket().getLocalPort() == 65535) ? 1024 : relayed.socket().getLocalPort() + 1;
+            relayed.sendRaw(ascii("PROXY TCP4 127.0.0.1 127.0.0.1 " + other + " " + port("trusted") + "\r\nhi\n"));
+            assertThat(relayed.readLine()).as("a client on the balancer's host: relayed").isEqualTo("hi");
+            await().until(() -> registry.all().stream().anyMatch((peer) -> peer.remotePort() == other
+                    && "127.0.0.1".equals(peer.proxyAddress())));
         }
     }
 

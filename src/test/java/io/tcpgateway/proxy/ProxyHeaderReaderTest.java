@@ -34,9 +34,9 @@ class ProxyHeaderReaderTest {
 
     @Test
     void v1UnknownKeepsTheSocketAddress() throws IOException {
-        assertThat(ProxyHeaderReader.read(stream("PROXY UNKNOWN\r\n"))).isInstanceOf(ProxyHeader.Local.class);
+        assertThat(ProxyHeaderReader.read(stream("PROXY UNKNOWN\r\n"))).isEqualTo(new ProxyHeader.Local(false));
         assertThat(ProxyHeaderReader.read(stream("PROXY UNKNOWN ffff:f...f:ffff ffff:f...f:ffff 65535 65535\r\n")))
-                .isInstanceOf(ProxyHeader.Local.class);
+                .isEqualTo(new ProxyHeader.Local(false));
     }
 
     @ParameterizedTest
@@ -76,10 +76,16 @@ class ProxyHeaderReaderTest {
     }
 
     @Test
-    void v2LocalKeepsTheSocketAddressWhateverItCarries() throws IOException {
+    void v2LocalIsTheBalancersOwnWhateverItCarries() throws IOException {
         InputStream in = new ByteArrayInputStream(ProxyHeaders.concat(ProxyHeaders.v2(0x20, 0x11, new byte[12]), "x".getBytes()));
-        assertThat(ProxyHeaderReader.read(in)).isInstanceOf(ProxyHeader.Local.class);
+        assertThat(ProxyHeaderReader.read(in)).isEqualTo(new ProxyHeader.Local(true));
         assertThat(in.readAllBytes()).containsExactly('x');
+    }
+
+    @Test
+    void v2ProxyOfAnUnspecifiedFamilyIsAClientAtTheSocketAddress() throws IOException {
+        assertThat(ProxyHeaderReader.read(new ByteArrayInputStream(ProxyHeaders.v2(0x21, 0x00, new byte[0]))))
+                .isEqualTo(new ProxyHeader.Local(false));
     }
 
     @Test
