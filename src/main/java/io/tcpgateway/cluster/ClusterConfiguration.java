@@ -1,6 +1,7 @@
 package io.tcpgateway.cluster;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tcpgateway.admin.LocalAdmin;
 import io.tcpgateway.ban.BanList;
@@ -8,7 +9,9 @@ import io.tcpgateway.config.GatewayProperties;
 import io.tcpgateway.config.ListenerProperties;
 import io.tcpgateway.config.Mode;
 import io.tcpgateway.connection.ConnectionExecutors;
+import io.tcpgateway.connection.PeerRegistry;
 import io.tcpgateway.listener.ListenerRegistrar;
+import io.tcpgateway.principal.LocalPrincipals;
 import io.tcpgateway.principal.PrincipalMetrics;
 import io.tcpgateway.principal.QueueBounds;
 import java.nio.charset.StandardCharsets;
@@ -17,17 +20,20 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.integration.channel.ExecutorChannel;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
 import org.springframework.integration.redis.support.RedisHeaders;
 import org.springframework.messaging.MessageHandler;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -133,6 +139,15 @@ public class ClusterConfiguration {
             }
         };
         return new ClusterSubscription(connectionFactory, flows, topics, receiver, bans::loadStored);
+    }
+
+    /** After Redis was out of reach: this pod's unsent bans out, the others' in, queued messages delivered. */
+    @Bean
+    ClusterResync clusterResync(RedisConnectionFactory connectionFactory, ClusterBans bans, LocalPrincipals principals,
+            PeerRegistry peers, @Qualifier(ConnectionExecutors.GATEWAY_SCHEDULER) TaskScheduler scheduler) {
+        ClientResources resources = (connectionFactory instanceof LettuceConnectionFactory lettuce)
+                ? lettuce.getClientConfiguration().getClientResources().orElse(null) : null;
+        return new ClusterResync(resources, bans, principals, peers, scheduler);
     }
 
     @Bean

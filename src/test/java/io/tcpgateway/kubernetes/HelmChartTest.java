@@ -54,12 +54,13 @@ class HelmChartTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "several-listeners.yaml", "existing-secret.yaml", "autoscaling-and-monitoring.yaml",
-            "cluster.yaml", "cluster-existing-secret-hard.yaml", "secured.yaml", "operator-knobs.yaml", "grafana.yaml"})
+            "cluster.yaml", "cluster-existing-secret-hard.yaml", "cluster-sentinel.yaml", "secured.yaml", "operator-knobs.yaml",
+            "grafana.yaml", "prometheus-rule.yaml"})
     void everyRenderedObjectIsValidAgainstTheKubernetesApiModel(String values) {
         RenderedChart chart = RenderedChart.render(values.isEmpty() ? null : values);
         for (Map<String, Object> object : chart.objects()) {
-            if (object.get("kind").equals("ServiceMonitor")) {
-                continue; // a CRD: checked in its own test
+            if (object.get("kind").equals("ServiceMonitor") || object.get("kind").equals("PrometheusRule")) {
+                continue; // CRDs: checked in their own tests
             }
             KubernetesModel.validate(object);
         }
@@ -397,7 +398,7 @@ class HelmChartTest {
     @ParameterizedTest
     @ValueSource(strings = {"invalid-port.yaml", "invalid-mode.yaml", "invalid-cluster-without-host.yaml",
             "invalid-proxy-protocol.yaml", "invalid-trusted-proxy.yaml", "invalid-token-in-values.yaml",
-            "invalid-kafka-without-brokers.yaml"})
+            "invalid-kafka-without-brokers.yaml", "invalid-sentinel-without-nodes.yaml"})
     void theValuesSchemaRejectsBadListeners(String values) {
         assertThatThrownBy(() -> RenderedChart.render(values)).hasMessageContaining("values don't meet the specifications of the schema");
     }
@@ -440,6 +441,26 @@ class HelmChartTest {
         var required = pod.getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().get(0);
         assertThat(required.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
         assertThat(required.getLabelSelector().getMatchLabels()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+    }
+
+    @Test
+    void theSentinelValuesPointThePodsAtTheSentinelsWithTheRedisPasswordForBoth() {
+        RenderedChart chart = RenderedChart.render("cluster-sentinel.yaml");
+        assertThat(bindConfigMap(chart).cluster().enabled()).isTrue();
+        assertThat(redisSettings(chart)).containsEntry("spring.data.redis.sentinel.master", "mymaster")
+                .containsEntry("spring.data.redis.sentinel.nodes",
+                        "redis-node-0.redis-headless.redis.svc:26379,redis-node-1.redis-headless.redis.svc:26379")
+                .doesNotContainKeys("spring.data.redis.host", "spring.data.redis.port");
+        V1PodSpec pod = ((V1Deployment) KubernetesModel.validate(chart.only("Deployment"))).getSpec().getTemplate().getSpec();
+        for (String variable : new String[] { "SPRING_DATA_REDIS_PASSWORD", "SPRING_DATA_REDIS_SENTINEL_PASSWORD" }) {
+            V1EnvVar password = env(pod.getContainers().get(0), variable);
+            assertThat(password.getValueFrom().getSecretKeyRef().getName()).isEqualTo("redis");
+            assertThat(password.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("redis-password");
+        }
+        V1PodSpec withoutSentinel = ((V1Deployment) KubernetesModel.validate(RenderedChart.render("cluster.yaml")
+                .only("Deployment"))).getSpec().getTemplate().getSpec();
+        assertThat(withoutSentinel.getContainers().get(0).getEnv()).extracting(V1EnvVar::getName)
+                .contains("SPRING_DATA_REDIS_PASSWORD").doesNotContain("SPRING_DATA_REDIS_SENTINEL_PASSWORD");
     }
 
     @Test

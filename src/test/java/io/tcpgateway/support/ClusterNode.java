@@ -53,6 +53,14 @@ public final class ClusterNode implements AutoCloseable {
         return TcpTestClient.connectFrom(localAddress, GatewayPorts.of(context.getBean(ListenerRegistrar.class), listener));
     }
 
+    /** Whether a new connection from {@code address} (one of 127.0.0.0/8) to the echo listener is refused as banned. */
+    public boolean refusesAsBanned(String address) {
+        try (TcpTestClient client = connectFrom(address, "echo")) {
+            client.sendLine("are you there");
+            return "ERROR banned".equals(client.readLineOrNullAtEnd());
+        }
+    }
+
     public PeerRegistry registry() {
         return context.getBean(PeerRegistry.class);
     }
