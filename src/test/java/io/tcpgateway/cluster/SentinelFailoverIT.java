@@ -36,7 +36,7 @@ class SentinelFailoverIT {
                 clients.add(receiver);
                 clients.add(sender);
                 String receiverId = b.idOf(receiver);
-                awaitCrossing(sender, receiver, "before");
+                awaitCrossing(sender, receiver, "before", Duration.ofSeconds(30));
 
                 Response queued = a.admin().post("/actuator/principals/dev-8", "{\"message\":\"queued before the failover\",\"ttl\":\"PT10M\"}");
                 assertThat(queued.status()).as(queued.body()).isEqualTo(202);
@@ -46,8 +46,11 @@ class SentinelFailoverIT {
                 assertThat(a.admin().post("/actuator/bans", "{\"address\":\"127.0.32.1\",\"duration\":\"PT10M\"}").status())
                         .as("made while no pod reaches Redis: it holds on A at once").isEqualTo(201);
                 redis.awaitPromotion();
+                long promoted = System.nanoTime();
 
-                awaitCrossing(sender, receiver, "after");
+                awaitCrossing(sender, receiver, "after", Duration.ofSeconds(15)); // "within seconds of the promotion"
+                System.out.printf("SentinelFailoverIT: broadcasts crossed again %d ms after the promotion%n",
+                        (System.nanoTime() - promoted) / 1_000_000);
                 await().atMost(Duration.ofSeconds(20)).until(() -> a.admin().get("/actuator/connections/" + receiverId)
                         .status() == 200);
                 Response sent = a.admin().post("/actuator/connections/" + receiverId, "{\"message\":\"via A\"}");
@@ -83,10 +86,10 @@ class SentinelFailoverIT {
      * Sends numbered frames from A until B's receiver has one: each is either lost (while Redis is away; broadcast
      * is live) or delivered, in order.
      */
-    private static void awaitCrossing(TcpTestClient sender, TcpTestClient receiver, String label) {
+    private static void awaitCrossing(TcpTestClient sender, TcpTestClient receiver, String label, Duration within) {
         AtomicInteger sent = new AtomicInteger();
         AtomicInteger lastSeen = new AtomicInteger(-1);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        await().atMost(within).pollInterval(Duration.ofMillis(200)).until(() -> {
             sender.sendLine(label + " " + sent.getAndIncrement());
             String line;
             while ((line = receiver.readLineIfAny()) != null) {

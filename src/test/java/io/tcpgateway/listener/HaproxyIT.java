@@ -86,6 +86,7 @@ class HaproxyIT {
                     timeout connect 2s
                     timeout client 1m
                     timeout server 1m
+                    timeout check 2s
                 frontend clients_v2
                     bind 127.0.0.1:%d
                     default_backend gateway_v2
@@ -101,7 +102,7 @@ class HaproxyIT {
                     default_backend gateway_readiness
                 backend gateway_readiness
                     option httpchk GET /actuator/health/readiness
-                    server g1 127.0.0.1:%d send-proxy-v2 check port %d inter 100ms
+                    server g1 127.0.0.1:%d send-proxy-v2 check port %d inter 500ms
                 """, frontendV2, GatewayPorts.of(registrar, "v2"), frontendV1, GatewayPorts.of(registrar, "v1"),
                 frontendReadiness, GatewayPorts.of(registrar, "v2"), managementPort);
         haproxy = Haproxy.start(config, frontendV2, frontendV1, frontendReadiness);
@@ -201,6 +202,8 @@ class HaproxyIT {
                 .doesNotContain("127.0.0.1");
         assertThat(output.getOut()).as("no connection of HAProxy's own in the log").doesNotContain("remote=127.0.0.1:");
         assertThat(haproxy.output()).as("HAProxy never saw a server down").doesNotContain("is DOWN");
+        assertThat(meters.get("gateway.inbound.sockets").gauge().value()).as("every check's socket closed: no leak")
+                .isLessThan(5);
         for (String listener : new String[] { "v2", "v1" }) {
             assertThat(healthChecks(listener)).as("checks on %s, every 100 ms for a minute", listener)
                     .isGreaterThan(300);
