@@ -1,7 +1,5 @@
 package io.tcpgateway.config;
 
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -18,10 +16,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param loginFailureWindow the window in which {@code max-login-failures} are counted
  */
 public record AdminProperties(
-        @DefaultValue("admin") @NotBlank String username,
+        @DefaultValue("admin") String username,
         @Nullable String password,
-        @DefaultValue("1000") @Min(0) int closedHistory,
-        @DefaultValue("10") @Min(1) int maxLoginFailures,
+        @DefaultValue("1000") int closedHistory,
+        @DefaultValue("10") int maxLoginFailures,
         @DefaultValue("1m") Duration loginFailureWindow) {
 
     public boolean hasPassword() {

@@ -1,6 +1,5 @@
 package io.tcpgateway.config;
 
-import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -17,7 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param jwt JSON Web Tokens checked by Spring Security's JWT decoder
  */
 public record AuthProperties(
-        @DefaultValue("5s") @NotNull Duration timeout,
+        @DefaultValue("5s") Duration timeout,
         @Nullable Map<String, String> tokens,
         @DefaultValue @NestedConfigurationProperty Jwt jwt) {
 

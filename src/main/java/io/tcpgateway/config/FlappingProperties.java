@@ -1,7 +1,5 @@
 package io.tcpgateway.config;
 
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -23,9 +21,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 public record FlappingProperties(
         boolean enabled,
-        @DefaultValue("15") @Min(1) int maxCount,
-        @DefaultValue("1m") @NotNull Duration window,
-        @DefaultValue("5") @Min(1) int maxAuthFailures,
-        @DefaultValue("5m") @NotNull Duration banTime,
+        @DefaultValue("15") int maxCount,
+        @DefaultValue("1m") Duration window,
+        @DefaultValue("5") int maxAuthFailures,
+        @DefaultValue("5m") Duration banTime,
         @DefaultValue("100000") int maxTracked) {
 }

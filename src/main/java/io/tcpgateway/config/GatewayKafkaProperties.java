@@ -1,6 +1,5 @@
 package io.tcpgateway.config;
 
-import jakarta.validation.constraints.NotNull;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -31,8 +30,8 @@ public record GatewayKafkaProperties(
         @DefaultValue("gateway.events") @Nullable String eventsTopic,
         @Nullable String commandsTopic,
         @DefaultValue("tcp-gateway") String consumerGroup,
-        @DefaultValue("16MB") @NotNull DataSize maxInFlightBytes,
-        @DefaultValue("1MB") @NotNull DataSize maxInFlightBytesPerConnection,
+        @DefaultValue("16MB") DataSize maxInFlightBytes,
+        @DefaultValue("1MB") DataSize maxInFlightBytesPerConnection,
         @DefaultValue("10000") int maxPendingEvents) {
 
     /** The events topic, or null when events are off. */

@@ -1,6 +1,5 @@
 package io.tcpgateway.config;
 
-import jakarta.validation.Valid;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -8,11 +7,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
 
 /**
- * Everything under {@code gateway.*}. Cross-field rules (unique names and ports, timeout above
- * interval) live in {@link GatewayPropertiesValidator} so that their messages name the property. An
+ * Everything under {@code gateway.*}. Every rule, of one value or across several (unique names and ports,
+ * timeout above interval), lives in {@link GatewayPropertiesValidator} so that its message names the property. An
  * unknown key under {@code gateway.*} (a typo) stops start-up naming it.
  *
  * @param listeners the TCP listeners; when none is configured, {@code chat} on port 9000
@@ -27,22 +25,21 @@ import org.springframework.validation.annotation.Validated;
  * @param principals addressing a client by who it is, and its offline queue
  * @param kafka Kafka both ways: frames of {@code forward} listeners, lifecycle events, commands to principals
  */
-@Validated
 @ConfigurationProperties(prefix = "gateway", ignoreUnknownFields = false)
 public record GatewayProperties(
-        List<@Valid ListenerProperties> listeners,
+        List<ListenerProperties> listeners,
         // Nested: the configuration processor then lists every leaf (gateway.heartbeat.interval, ...)
         // with its description and default, for IDEs.
-        @Valid @NestedConfigurationProperty HeartbeatProperties heartbeat,
-        @Valid @NestedConfigurationProperty OutboundProperties outbound,
-        @Valid @NestedConfigurationProperty InboundProperties inbound,
-        @Valid @NestedConfigurationProperty ShutdownProperties shutdown,
-        @Valid @NestedConfigurationProperty AdminProperties admin,
-        @Valid @NestedConfigurationProperty ClusterProperties cluster,
-        @Valid @NestedConfigurationProperty FlappingProperties flapping,
-        @Valid @NestedConfigurationProperty AuthProperties auth,
-        @Valid @NestedConfigurationProperty PrincipalsProperties principals,
-        @Valid @NestedConfigurationProperty GatewayKafkaProperties kafka) {
+        @NestedConfigurationProperty HeartbeatProperties heartbeat,
+        @NestedConfigurationProperty OutboundProperties outbound,
+        @NestedConfigurationProperty InboundProperties inbound,
+        @NestedConfigurationProperty ShutdownProperties shutdown,
+        @NestedConfigurationProperty AdminProperties admin,
+        @NestedConfigurationProperty ClusterProperties cluster,
+        @NestedConfigurationProperty FlappingProperties flapping,
+        @NestedConfigurationProperty AuthProperties auth,
+        @NestedConfigurationProperty PrincipalsProperties principals,
+        @NestedConfigurationProperty GatewayKafkaProperties kafka) {
 
     public GatewayProperties {
         listeners = List.copyOf(listeners);

@@ -1,7 +1,5 @@
 package io.tcpgateway.config;
 
-import jakarta.validation.constraints.NotEmpty;
-import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -15,7 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param ping the frame sent to quiet connections
  */
 public record HeartbeatProperties(
-        @DefaultValue("30s") @NotNull Duration interval,
-        @DefaultValue("90s") @NotNull Duration timeout,
-        @DefaultValue("PING") @NotEmpty String ping) {
+        @DefaultValue("30s") Duration interval,
+        @DefaultValue("90s") Duration timeout,
+        @DefaultValue("PING") String ping) {
 }

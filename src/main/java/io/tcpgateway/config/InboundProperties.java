@@ -1,6 +1,5 @@
 package io.tcpgateway.config;
 
-import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -26,8 +25,8 @@ import org.springframework.util.unit.DataSize;
  *     thread back and the connection waits for bytes in the gateway's selector (a quiet connection then holds
  *     no thread, about half its memory); 0 = readers keep their threads
  */
-public record InboundProperties(@Nullable DataSize maxBufferedBytes, @DefaultValue("30s") @NotNull Duration frameTimeout,
-        @DefaultValue("256") int reservedDescriptors, @DefaultValue("1s") @NotNull Duration releaseReaderAfter) {
+public record InboundProperties(@Nullable DataSize maxBufferedBytes, @DefaultValue("30s") Duration frameTimeout,
+        @DefaultValue("256") int reservedDescriptors, @DefaultValue("1s") Duration releaseReaderAfter) {
 
     /** The share of the heap {@code max-buffered-bytes} defaults to. */
     public static final int DEFAULT_HEAP_DIVISOR = 4;

@@ -1,10 +1,5 @@
 package io.tcpgateway.config;
 
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -48,24 +43,24 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@link GatewayPropertiesValidator}, so that errors name them as they are written ({@code max-frame-bytes}).
  */
 public record ListenerProperties(
-        @NotBlank @Pattern(regexp = "[a-z0-9-]+", message = "must match [a-z0-9-]+") String name,
-        @NotNull @Min(0) @Max(65535) Integer port,
+        String name,
+        Integer port,
         @DefaultValue("0.0.0.0") String bindAddress,
-        @DefaultValue("broadcast") @NotNull Mode mode,
+        @DefaultValue("broadcast") Mode mode,
         @DefaultValue("false") boolean includeSender,
-        @DefaultValue("line") @NotNull Framing framing,
+        @DefaultValue("line") Framing framing,
         @DefaultValue("65536") int maxFrameBytes,
         @DefaultValue("10000") int maxConnections,
         @Nullable String sslBundle,
-        @DefaultValue("off") @NotNull ProxyProtocol proxyProtocol,
-        @DefaultValue("5s") @NotNull Duration proxyHeaderTimeout,
+        @DefaultValue("off") ProxyProtocol proxyProtocol,
+        @DefaultValue("5s") Duration proxyHeaderTimeout,
         @DefaultValue List<String> trustedProxies,
         @DefaultValue("0") int maxConnectionsPerSource,
         @DefaultValue("0") int maxConnectRate,
         @DefaultValue("0") int maxFramesPerSecond,
         @Nullable Integer maxFramesBurst,
-        @DefaultValue("none") @NotNull Auth auth,
-        @DefaultValue("allow") @NotNull DuplicatePrincipal duplicatePrincipal,
+        @DefaultValue("none") Auth auth,
+        @DefaultValue("allow") DuplicatePrincipal duplicatePrincipal,
         @Nullable String forwardTopic,
         @DefaultValue("false") boolean forwardAcks) {
 

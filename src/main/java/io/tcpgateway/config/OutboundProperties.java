@@ -1,6 +1,5 @@
 package io.tcpgateway.config;
 
-import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -15,6 +14,6 @@ import org.springframework.util.unit.DataSize;
  * @param writeDeadline the longest one socket write to a connection may make no progress (its client reads
  *     nothing); then it is a slow consumer (closed, reason slow-consumer), as in NATS
  */
-public record OutboundProperties(@DefaultValue("1MB") @NotNull DataSize maxPendingBytes,
-        @DefaultValue("50ms") @NotNull Duration maxStall, @DefaultValue("10s") @NotNull Duration writeDeadline) {
+public record OutboundProperties(@DefaultValue("1MB") DataSize maxPendingBytes,
+        @DefaultValue("50ms") Duration maxStall, @DefaultValue("10s") Duration writeDeadline) {
 }

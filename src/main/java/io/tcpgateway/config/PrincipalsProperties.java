@@ -1,6 +1,5 @@
 package io.tcpgateway.config;
 
-import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -26,7 +25,7 @@ public record PrincipalsProperties(@DefaultValue @NestedConfigurationProperty Qu
     public record Queue(
             @DefaultValue("100") int maxMessages,
             @DefaultValue("65536") int maxBytes,
-            @DefaultValue("24h") @NotNull Duration maxTtl,
-            @DefaultValue("64MB") @NotNull DataSize maxTotalBytes) {
+            @DefaultValue("24h") Duration maxTtl,
+            @DefaultValue("64MB") DataSize maxTotalBytes) {
     }
 }

@@ -1,6 +1,5 @@
 package io.tcpgateway.config;
 
-import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -16,8 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     instant; 0 = all at once
  */
 public record ShutdownProperties(
-        @DefaultValue("BYE server shutting down") @NotNull String message,
-        @DefaultValue("10s") @NotNull Duration drainTimeout,
-        @DefaultValue("0s") @NotNull Duration gracePeriod,
+        @DefaultValue("BYE server shutting down") String message,
+        @DefaultValue("10s") Duration drainTimeout,
+        @DefaultValue("0s") Duration gracePeriod,
         @DefaultValue("0") int evictRate) {
 }

@@ -71,6 +71,17 @@ class ConfigurationErrorsTest {
             zero in flight        | gateway.kafka.max-in-flight-bytes=0                                  | gateway.kafka.max-in-flight-bytes | 0
             connection over all   | gateway.kafka.max-in-flight-bytes=1MB,gateway.kafka.max-in-flight-bytes-per-connection=2MB | gateway.kafka.max-in-flight-bytes-per-connection | at most gateway.kafka.max-in-flight-bytes
             zero pending events   | gateway.kafka.max-pending-events=0                                   | gateway.kafka.max-pending-events | 0
+            empty interval        | gateway.heartbeat.interval=                                          | gateway.heartbeat.interval    | null
+            empty ping            | gateway.heartbeat.ping=                                              | gateway.heartbeat.ping        | must not be empty
+            empty drain timeout   | gateway.shutdown.drain-timeout=                                      | gateway.shutdown.drain-timeout | null
+            empty listener mode   | gateway.listeners[0].mode=                                           | gateway.listeners[0].mode     | null
+            empty pending bytes   | gateway.outbound.max-pending-bytes=                                  | gateway.outbound.max-pending-bytes | null
+            blank admin user      | gateway.admin.username=                                              | gateway.admin.username        | must not be blank
+            zero login failures   | gateway.admin.max-login-failures=0                                   | gateway.admin.max-login-failures | 0
+            negative history      | gateway.admin.closed-history=-1                                      | gateway.admin.closed-history  | -1
+            zero flapping count   | gateway.flapping.max-count=0                                         | gateway.flapping.max-count    | 0
+            zero auth failures    | gateway.flapping.max-auth-failures=0                                 | gateway.flapping.max-auth-failures | 0
+            empty queue ttl       | gateway.principals.queue.max-ttl=                                    | gateway.principals.queue.max-ttl | null
             """)
     void aBadValueIsRefusedNamingThePropertyAndTheValue(String title, String overrides, String property, String value) {
         Map<String, String> properties = new LinkedHashMap<>(Map.of(

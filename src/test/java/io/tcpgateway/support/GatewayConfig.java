@@ -38,7 +38,6 @@ import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.validation.FieldError;
-import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
 
 /**
  * Binds {@code gateway.*} in-process exactly as the gateway does at start-up (the same binder rules,
@@ -74,7 +73,7 @@ public final class GatewayConfig {
 
     /**
      * As Spring Boot's ConfigurationPropertiesBinder binds {@code @ConfigurationProperties(ignoreUnknownFields
-     * = false)} with validators: unknown keys refused, bean constraints and the validator applied, the
+     * = false)} with its validator: unknown keys refused, the gateway's validator applied, the
      * gateway's own converters for modes and framings.
      */
     private static GatewayProperties bind(List<PropertySource<?>> sources) {
@@ -84,15 +83,12 @@ public final class GatewayConfig {
         conversion.addConverter(new ConfigNameConverter<>(ProxyProtocol.class, "proxy-protocol setting"));
         conversion.addConverter(new ConfigNameConverter<>(Auth.class, "auth setting"));
         conversion.addConverter(new ConfigNameConverter<>(DuplicatePrincipal.class, "duplicate-principal setting"));
-        try (LocalValidatorFactoryBean beanConstraints = new LocalValidatorFactoryBean()) {
-            beanConstraints.afterPropertiesSet();
-            Binder binder = new Binder(ConfigurationPropertySources.from(sources),
-                    new PropertySourcesPlaceholdersResolver(sources), conversion);
-            BindHandler unknownKeysRefused = new NoUnboundElementsBindHandler(new IgnoreTopLevelConverterNotFoundBindHandler(),
-                    new UnboundElementsSourceFilter());
-            return binder.bindOrCreate("gateway", Bindable.of(GatewayProperties.class),
-                    new ValidationBindHandler(unknownKeysRefused, beanConstraints, new GatewayPropertiesValidator()));
-        }
+        Binder binder = new Binder(ConfigurationPropertySources.from(sources),
+                new PropertySourcesPlaceholdersResolver(sources), conversion);
+        BindHandler unknownKeysRefused = new NoUnboundElementsBindHandler(new IgnoreTopLevelConverterNotFoundBindHandler(),
+                new UnboundElementsSourceFilter());
+        return binder.bindOrCreate("gateway", Bindable.of(GatewayProperties.class),
+                new ValidationBindHandler(unknownKeysRefused, new GatewayPropertiesValidator()));
     }
 
     /**
