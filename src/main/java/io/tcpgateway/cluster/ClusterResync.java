@@ -76,6 +76,11 @@ final class ClusterResync implements SmartLifecycle {
         }
     }
 
+    /**
+     * On the gateway's scheduler, which the heartbeat shares: the bans go to their own outbox thread, and the queued
+     * messages, one Redis script per principal logged in here, to a virtual thread of their own, so that a pod with
+     * many principals never holds up a heartbeat scan.
+     */
     private void resync() {
         lost = false;
         log.info("Cluster: Redis reachable again; re-reading the bans and queued messages this pod may have missed");
@@ -86,7 +91,9 @@ final class ClusterResync implements SmartLifecycle {
                 loggedIn.add(Objects.requireNonNull(peer.principal()));
             }
         }
-        loggedIn.forEach(principals::flush);
+        if (!loggedIn.isEmpty()) {
+            Thread.ofVirtual().name("cluster-resync").start(() -> loggedIn.forEach(principals::flush));
+        }
     }
 
     @Override
