@@ -37,9 +37,7 @@ public class GatewayPropertiesValidator implements Validator {
     @Override
     public void validate(Object target, Errors errors) {
         GatewayProperties properties = (GatewayProperties) target;
-        if (!validatePresent(properties, errors)) {
-            return; // the checks below read these values
-        }
+        validateSingleValues(properties, errors);
         validateListeners(properties.listeners(), errors);
         validateHeartbeat(properties.heartbeat(), errors);
         if (properties.outbound() != null && properties.outbound().maxPendingBytes().toBytes() <= 0) {
@@ -169,15 +167,14 @@ public class GatewayPropertiesValidator implements Validator {
     }
 
     /**
-     * The simple rules of single values: a listener's name (no default; {@code [a-z0-9-]+}: it becomes a Service
-     * port name) and port (no default; 0 to 65535), the counts at their minimum, and every value the other checks
-     * read present (the binder leaves none null today: an empty value is refused while binding; this keeps a later
-     * change from turning a missing value into a NullPointerException at start). Done here, not with Bean
-     * Validation annotations: Hibernate Validator's start took about 0.25 s and 26 MB of every start-up for these
-     * (docs/benchmark.md, "Start-up beside bare Spring Boot"). False when a value is missing.
+     * The rules of single values that were Bean Validation annotations: a listener's name (no default;
+     * {@code [a-z0-9-]+}: it becomes a Service port name) and port (no default; 0 to 65535), the ping, the admin
+     * user, and counts at their minimum. Values with a default need no null check: an empty one is refused while
+     * binding. Here rather than as annotations: Hibernate Validator's start took about 0.25 s and 26 MB of every
+     * start-up for these (docs/benchmark.md, "Start-up beside bare Spring Boot"). Every check after it reads a
+     * listener's name and port only when they are there, so all problems are reported at once.
      */
-    private static boolean validatePresent(GatewayProperties properties, Errors errors) {
-        int before = errors.getErrorCount();
+    private static void validateSingleValues(GatewayProperties properties, Errors errors) {
         for (int i = 0; i < properties.listeners().size(); i++) {
             ListenerProperties listener = properties.listeners().get(i);
             String prefix = "listeners[" + i + "].";
@@ -193,70 +190,21 @@ public class GatewayPropertiesValidator implements Validator {
             else if (listener.port() < 0 || listener.port() > 65535) {
                 errors.rejectValue(prefix + "port", "range", "must be between 0 and 65535");
             }
-            required(errors, prefix + "mode", listener.mode());
-            required(errors, prefix + "framing", listener.framing());
-            required(errors, prefix + "proxy-protocol", listener.proxyProtocol());
-            required(errors, prefix + "proxy-header-timeout", listener.proxyHeaderTimeout());
-            required(errors, prefix + "auth", listener.auth());
-            required(errors, prefix + "duplicate-principal", listener.duplicatePrincipal());
         }
-        HeartbeatProperties heartbeat = properties.heartbeat();
-        if (heartbeat != null) {
-            required(errors, "heartbeat.interval", heartbeat.interval());
-            required(errors, "heartbeat.timeout", heartbeat.timeout());
-            if (heartbeat.ping() == null || heartbeat.ping().isEmpty()) {
-                errors.rejectValue("heartbeat.ping", "notEmpty", "must not be empty");
-            }
-        }
-        OutboundProperties outbound = properties.outbound();
-        if (outbound != null) {
-            required(errors, "outbound.max-pending-bytes", outbound.maxPendingBytes());
-            required(errors, "outbound.max-stall", outbound.maxStall());
-            required(errors, "outbound.write-deadline", outbound.writeDeadline());
-        }
-        InboundProperties inbound = properties.inbound();
-        if (inbound != null) {
-            required(errors, "inbound.frame-timeout", inbound.frameTimeout());
-            required(errors, "inbound.release-reader-after", inbound.releaseReaderAfter());
-        }
-        ShutdownProperties shutdown = properties.shutdown();
-        if (shutdown != null) {
-            required(errors, "shutdown.message", shutdown.message());
-            required(errors, "shutdown.drain-timeout", shutdown.drainTimeout());
-            required(errors, "shutdown.grace-period", shutdown.gracePeriod());
+        if (properties.heartbeat() != null && properties.heartbeat().ping().isEmpty()) {
+            errors.rejectValue("heartbeat.ping", "notEmpty", "must not be empty");
         }
         AdminProperties admin = properties.admin();
         if (admin != null) {
-            if (admin.username() == null || admin.username().isBlank()) {
+            if (admin.username().isBlank()) {
                 errors.rejectValue("admin.username", "notBlank", "must not be blank");
             }
             atLeast(errors, "admin.closed-history", admin.closedHistory(), 0);
             atLeast(errors, "admin.max-login-failures", admin.maxLoginFailures(), 1);
         }
-        if (properties.auth() != null) {
-            required(errors, "auth.timeout", properties.auth().timeout());
-        }
-        FlappingProperties flapping = properties.flapping();
-        if (flapping != null) {
-            atLeast(errors, "flapping.max-count", flapping.maxCount(), 1);
-            required(errors, "flapping.window", flapping.window());
-            atLeast(errors, "flapping.max-auth-failures", flapping.maxAuthFailures(), 1);
-            required(errors, "flapping.ban-time", flapping.banTime());
-        }
-        if (properties.kafka() != null) {
-            required(errors, "kafka.max-in-flight-bytes", properties.kafka().maxInFlightBytes());
-            required(errors, "kafka.max-in-flight-bytes-per-connection", properties.kafka().maxInFlightBytesPerConnection());
-        }
-        if (properties.principals() != null && properties.principals().queue() != null) {
-            required(errors, "principals.queue.max-ttl", properties.principals().queue().maxTtl());
-            required(errors, "principals.queue.max-total-bytes", properties.principals().queue().maxTotalBytes());
-        }
-        return errors.getErrorCount() == before;
-    }
-
-    private static void required(Errors errors, String property, @Nullable Object value) {
-        if (value == null) {
-            errors.rejectValue(property, "notNull", "must not be null");
+        if (properties.flapping() != null) {
+            atLeast(errors, "flapping.max-count", properties.flapping().maxCount(), 1);
+            atLeast(errors, "flapping.max-auth-failures", properties.flapping().maxAuthFailures(), 1);
         }
     }
 

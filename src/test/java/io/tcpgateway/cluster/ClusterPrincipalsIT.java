@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tcpgateway.support.AdminClient.Response;
 import io.tcpgateway.support.ClusterNode;
+import io.tcpgateway.support.Closing;
 import io.tcpgateway.support.TcpTestClient;
 import io.tcpgateway.support.TestCertificates;
 import io.tcpgateway.support.TestRedis;
@@ -65,16 +66,7 @@ class ClusterPrincipalsIT {
 
     @AfterAll
     static void stopAll() {
-        for (AutoCloseable closeable : new AutoCloseable[] { a, b, c, redis }) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            }
-            catch (Exception ignored) {
-                // the next one is still closed
-            }
-        }
+        Closing.all(a, b, c, redis);
     }
 
     @AfterEach

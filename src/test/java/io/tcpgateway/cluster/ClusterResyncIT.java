@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tcpgateway.support.AdminClient.Response;
 import io.tcpgateway.support.ClusterNode;
+import io.tcpgateway.support.Closing;
 import io.tcpgateway.support.CuttableLink;
 import io.tcpgateway.support.TcpTestClient;
 import io.tcpgateway.support.TestCertificates;
@@ -44,16 +45,7 @@ class ClusterResyncIT {
 
     @AfterAll
     static void stopAll() {
-        for (AutoCloseable closeable : new AutoCloseable[] { a, b, linkOfB, redis }) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            }
-            catch (Exception ignored) {
-                // the next one is still closed
-            }
-        }
+        Closing.all(a, b, linkOfB, redis);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tcpgateway.support.ClusterNode;
+import io.tcpgateway.support.Closing;
 import io.tcpgateway.support.TcpTestClient;
 import io.tcpgateway.support.TestCertificates;
 import io.tcpgateway.support.TestKafka;
@@ -61,16 +62,7 @@ class KafkaClusterIT {
 
     @AfterAll
     static void stopAll() {
-        for (AutoCloseable closeable : new AutoCloseable[] { a, b, kafka, redis }) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            }
-            catch (Exception ignored) {
-                // the next one is still closed
-            }
-        }
+        Closing.all(a, b, kafka, redis);
     }
 
     static TcpTestClient login(ClusterNode node, String device) {
