@@ -10,7 +10,7 @@ import org.springframework.aot.AotDetector;
 import org.springframework.boot.SpringApplication;
 import org.springframework.mock.env.MockEnvironment;
 
-/** A Spring AOT start (conditions decided at build time, with cluster and Kafka off) refuses either switched on. */
+/** A Spring AOT start (conditions decided at build time, with cluster, Kafka and JWT off) refuses any switched on. */
 class AotStartCheckTest {
 
     private final AotStartCheck check = new AotStartCheck();
@@ -34,9 +34,9 @@ class AotStartCheckTest {
     }
 
     @Test
-    void withAotTheClusterOrKafkaStopsStartNamingTheProperty() {
+    void withAotTheClusterKafkaOrJwtStopsStartNamingTheProperty() {
         System.setProperty(AotDetector.AOT_ENABLED, "true");
-        for (String property : new String[] { "gateway.cluster.enabled", "gateway.kafka.enabled" }) {
+        for (String property : new String[] { "gateway.cluster.enabled", "gateway.kafka.enabled", "gateway.auth.jwt.enabled" }) {
             MockEnvironment environment = new MockEnvironment().withProperty(property, "true");
             assertThatThrownBy(() -> check.postProcessEnvironment(environment, new SpringApplication()))
                     .isInstanceOfSatisfying(InvalidGatewayConfigurationException.class, (ex) -> {
