@@ -1,5 +1,6 @@
 package io.tcpgateway.connection;
 
+import io.tcpgateway.framing.ReadBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -18,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * then gets a burst of any size; only one that stops reading reaches its bound and is closed. Nothing
  * waits while every receiver is under half: the check is one volatile read per receiver per burst.
  *
- * <p>The reader's {@link ReadBuffer} runs it (as a {@link Runnable}) before each socket read. The first
+ * <p>The reader's {@link ReadBuffer} runs it (as its {@link ReadBuffer.BeforeRead}) before each socket read. The first
  * deferred writer of a burst has a field of its own, the usual case (an echo, a PONG): a connection
  * that never broadcasts never allocates the list, which an idle connection would otherwise keep.
  *
@@ -27,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * its fields are plain. The one field it shares, {@link OutboundQueue#deferredBy}, is volatile: other
  * readers look at it to see whether a queue's writer start is already deferred by somebody.
  */
-final class Burst implements Runnable {
+final class Burst implements ReadBuffer.BeforeRead {
 
     private final Peer producer;
     private @Nullable OutboundQueue first;
@@ -52,14 +53,17 @@ final class Burst implements Runnable {
         }
     }
 
-    /** Starts every writer the burst deferred, then paces the producer; run before each socket read. */
+    /**
+     * Starts every writer the burst deferred, then paces the producer; run before each socket read. Returns
+     * whether the burst answered the producer itself (an echo, a PONG, an OK).
+     */
     @Override
-    public void run() {
+    public boolean run() {
         OutboundQueue queue = first;
         if (queue == null) {
-            return;
+            return false;
         }
-        startAll(queue);
+        boolean answered = startAll(queue);
         long deadline = 0;
         if (queue.isStalling()) {
             deadline = stall(queue, deadline);
@@ -73,6 +77,7 @@ final class Burst implements Runnable {
             }
             others.clear();
         }
+        return answered;
     }
 
     /** Starts every writer the burst deferred, without pacing: the reader is ending. */
@@ -88,9 +93,10 @@ final class Burst implements Runnable {
 
     /**
      * Starts the other connections' writers first, so they run beside this reader, then writes what the
-     * reader queued for its own connection itself ({@link OutboundQueue#writeOnReader}).
+     * reader queued for its own connection itself ({@link OutboundQueue#writeOnReader}); returns whether there
+     * was any.
      */
-    private void startAll(OutboundQueue queue) {
+    private boolean startAll(OutboundQueue queue) {
         first = null;
         OutboundQueue own = producer.outboundQueue();
         boolean ownDeferred = startUnlessOwn(queue, own);
@@ -103,6 +109,7 @@ final class Burst implements Runnable {
         if (ownDeferred) {
             own.writeOnReader();
         }
+        return ownDeferred;
     }
 
     /** Starts {@code queue}'s writer unless it is {@code own}; returns whether it was. */

@@ -37,13 +37,27 @@ public final class ReadBuffer extends InputStream {
     private int limit;
     private long bytesRead;
     private int bytesSinceDry;
-    private final Runnable beforeRead;
+    private final BeforeRead beforeRead;
     private final PartialFrames memory;
     /** Whether the socket's reads are bounded by the frame timeout now (a frame is half read). */
     private boolean awaitingRest;
 
+    /**
+     * What the reader does each time everything buffered has been handled, before its next socket read (its
+     * connection's writers are started there).
+     */
+    @FunctionalInterface
+    public interface BeforeRead {
+
+        /**
+         * @return whether it just answered this connection's client (queued or wrote frames to it): a client
+         *     that waits for answers, as a request/response client does, sends its next frame right away
+         */
+        boolean run();
+    }
+
     public ReadBuffer(InputStream in) {
-        this(in, () -> { }, PartialFrames.UNBOUNDED);
+        this(in, () -> false, PartialFrames.UNBOUNDED);
     }
 
     /**
@@ -51,7 +65,7 @@ public final class ReadBuffer extends InputStream {
      * @param memory where the {@link #LARGE} buffer and partial frames are held from, and who bounds the wait
      *     for the rest of a frame
      */
-    public ReadBuffer(InputStream in, Runnable beforeRead, PartialFrames memory) {
+    public ReadBuffer(InputStream in, BeforeRead beforeRead, PartialFrames memory) {
         this.in = in;
         this.beforeRead = beforeRead;
         this.memory = memory;
@@ -100,9 +114,17 @@ public final class ReadBuffer extends InputStream {
         if (pos < limit) {
             return true;
         }
-        beforeRead.run();
+        boolean answered = beforeRead.run();
         if (bytesSinceDry >= YIELD_AFTER_BYTES) {
             bytesSinceDry = 0;
+            Thread.yield();
+        }
+        else if (answered && !lastReadFilled) {
+            // The socket is drained and the client was just answered: its next frame is on its way. Let the
+            // other ready threads run once first, so this read finds it rather than finding nothing: a
+            // virtual thread's socket read that finds nothing costs an empty read, a registration with the
+            // JDK's poller, a park and a wake-up before the read that gets the bytes (Netty's event loop
+            // gets the same from handling every ready channel before it polls again).
             Thread.yield();
         }
         resizeFor(limit);

@@ -39,7 +39,7 @@ class BurstTest {
         assertThat(peers.writerRuns.get()).as("nothing written during the burst").isZero();
         assertThat(first.peer().pendingBytes()).isEqualTo(8 * "frame 0\n".length());
 
-        producer.peer().connection().burst().run();
+        assertThat(producer.peer().connection().burst().run()).as("nothing answered the producer").isFalse();
 
         assertThat(peers.writerRuns.get()).as("one writer per receiver").isEqualTo(2);
         for (Pair receiver : new Pair[] { first, second }) {
@@ -48,6 +48,19 @@ class BurstTest {
                 assertThat(in.readLine()).isEqualTo("frame " + i);
             }
         }
+    }
+
+    /** What makes the reader let others run before its next read: the client was answered, its next frame is coming. */
+    @Test
+    void aBurstThatAnsweredTheProducerSaysSo() throws Exception {
+        Pair producer = peers.connect();
+        Burst burst = producer.peer().connection().burst();
+        assertThat(burst.run()).as("an empty burst").isFalse();
+
+        producer.peer().sendFramed("PONG\n".getBytes(StandardCharsets.US_ASCII), producer.peer());
+        assertThat(burst.run()).as("a burst that queued a PONG for its own client").isTrue();
+        assertThat(reader(producer).readLine()).isEqualTo("PONG");
+        assertThat(burst.run()).as("the next, empty, burst").isFalse();
     }
 
     @Test

@@ -135,7 +135,7 @@ class FrameCodecTest {
     void aPrefixAnnouncingALongFrameHoldsOnlyWhatArrived() {
         CountingMemory memory = new CountingMemory(Long.MAX_VALUE);
         byte[] wire = Arrays.copyOf(new byte[] { 0, 1, 0, 0 }, 4 + 3000); // announces 65 536, 3000 arrive
-        ReadBuffer buffer = new ReadBuffer(stream(wire), () -> { }, memory);
+        ReadBuffer buffer = new ReadBuffer(stream(wire), () -> false, memory);
         assertThatThrownBy(() -> FrameCodec.of(Framing.LENGTH_PREFIX, 65_536).deserialize(buffer))
                 .as("the stream ends inside the frame").isInstanceOf(IOException.class);
         assertThat(memory.mostHeld).as("what arrived (and the large read buffer), not what was announced")
@@ -150,7 +150,7 @@ class FrameCodecTest {
             FrameCodec codec = FrameCodec.of(framing, 1 << 20);
             byte[] big = new byte[100_000];
             Arrays.fill(big, (byte) 'z');
-            ReadBuffer buffer = new ReadBuffer(new ChunkedStream(codec.encode(bytes("small")), codec.encode(big)), () -> { }, memory);
+            ReadBuffer buffer = new ReadBuffer(new ChunkedStream(codec.encode(bytes("small")), codec.encode(big)), () -> false, memory);
             assertThat(codec.deserialize(buffer)).isEqualTo(bytes("small"));
             assertThat(memory.mostHeld).as("%s: a small frame holds nothing", framing).isZero();
             assertThat(codec.deserialize(buffer)).isEqualTo(big);
@@ -168,7 +168,7 @@ class FrameCodecTest {
         byte[] burst = new byte[40_000];
         Arrays.fill(burst, (byte) 'b');
         FrameCodec codec = FrameCodec.of(Framing.LINE, 1000);
-        ReadBuffer buffer = new ReadBuffer(stream(concat(bytes("x".repeat(999) + "\n"), burst)), () -> { }, memory);
+        ReadBuffer buffer = new ReadBuffer(stream(concat(bytes("x".repeat(999) + "\n"), burst)), () -> false, memory);
         assertThat(codec.deserialize(buffer)).hasSize(999);
         assertThat(buffer.capacity()).isLessThanOrEqualTo(ReadBuffer.SMALL);
     }
