@@ -5,7 +5,8 @@ import io.tcpgateway.config.ClusterProperties;
 /**
  * The Redis channel names, all under {@code gateway.cluster.channel-prefix}:
  * <ul>
- * <li>{@code <prefix>:frames:<listener>}: broadcast frames of one listener;</li>
+ * <li>{@code <prefix>:frames:<listener>}: broadcast frames of one listener, one a message;</li>
+ * <li>{@code <prefix>:bursts:<listener>}: the same, a sender's read burst a message ({@link FrameEnvelope});</li>
  * <li>{@code <prefix>:admin}: admin calls for every pod (broadcast);</li>
  * <li>{@code <prefix>:admin:<node>}: admin calls for one pod;</li>
  * <li>{@code <prefix>:reply:<node>}: answers to the admin calls a pod made;</li>
@@ -24,12 +25,14 @@ final class ClusterChannels {
     private final String nodeId;
     // Built once: frames arrive by the thousand per second and each is matched against these.
     private final String framesPrefix;
+    private final String burstsPrefix;
     private final String repliesPrefix;
 
     ClusterChannels(String prefix, String nodeId) {
         this.prefix = prefix;
         this.nodeId = nodeId;
         this.framesPrefix = prefix + ":frames:";
+        this.burstsPrefix = prefix + ":bursts:";
         this.repliesPrefix = prefix + ":reply:";
     }
 
@@ -45,12 +48,39 @@ final class ClusterChannels {
         return framesPrefix + listener;
     }
 
+    String bursts(String listener) {
+        return burstsPrefix + listener;
+    }
+
+    /**
+     * A {@code PSUBSCRIBE} pattern that matches the {@link #frames} channel of {@code listener} and nothing else
+     * (glob characters in the prefix or the name escaped): heard without being counted by {@code PUBSUB NUMSUB}
+     * ({@link OlderPods}).
+     */
+    String framesPattern(String listener) {
+        String channel = frames(listener);
+        StringBuilder pattern = new StringBuilder(channel.length() + 4);
+        for (int i = 0; i < channel.length(); i++) {
+            char c = channel.charAt(i);
+            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+                pattern.append('\\');
+            }
+            pattern.append(c);
+        }
+        return pattern.toString();
+    }
+
     boolean isFrames(String channel) {
         return channel.startsWith(framesPrefix);
     }
 
+    boolean isBursts(String channel) {
+        return channel.startsWith(burstsPrefix);
+    }
+
+    /** The listener of a {@link #frames} or {@link #bursts} channel. */
     String listenerOf(String framesChannel) {
-        return framesChannel.substring(framesPrefix.length());
+        return framesChannel.substring((isBursts(framesChannel) ? burstsPrefix : framesPrefix).length());
     }
 
     String adminAll() {

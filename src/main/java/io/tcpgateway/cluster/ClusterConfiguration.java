@@ -90,8 +90,16 @@ public class ClusterConfiguration {
 
     @Bean
     ClusterFrames clusterFrames(ExecutorChannel clusterPublishChannel, FrameConnection clusterFrameConnection,
-            ClusterChannels channels, ListenerRegistrar listeners, ClusterMetrics metrics) {
-        return new ClusterFrames(clusterPublishChannel, clusterFrameConnection.factory(), channels, listeners, metrics);
+            ClusterChannels channels, ListenerRegistrar listeners, ClusterMetrics metrics, OlderPods olderPods,
+            GatewayProperties properties) {
+        return new ClusterFrames(clusterPublishChannel, clusterFrameConnection.factory(), channels, listeners, metrics,
+                olderPods, properties.cluster().maxPendingFrames());
+    }
+
+    @Bean
+    OlderPods clusterOlderPods(RedisConnectionFactory connectionFactory, ClusterChannels channels,
+            GatewayProperties properties, ConnectionExecutors executors) {
+        return new OlderPods(connectionFactory, channels, broadcastListeners(properties), executors.scheduler());
     }
 
     @Bean
@@ -111,7 +119,7 @@ public class ClusterConfiguration {
     }
 
     /**
-     * One subscription for everything this pod hears: each broadcast listener's frame channel, the
+     * One subscription for everything this pod hears: each broadcast listener's burst and frame channels, the
      * admin channel of every pod, this pod's own admin channel, its reply channel and the bans channel.
      * Frames go to the local peers, bans to {@link ClusterBans}, admin messages to {@link ClusterAdmin};
      * once subscribed, the pod reads the bans already in force. Started by {@link ClusterSubscription}, not
@@ -122,13 +130,20 @@ public class ClusterConfiguration {
             GatewayProperties properties, ClusterChannels channels, ClusterFrames frames, ClusterAdmin admin,
             ClusterBans bans) {
         List<String> topics = new ArrayList<>();
-        broadcastListeners(properties).forEach((listener) -> topics.add(channels.frames(listener)));
+        List<String> patterns = new ArrayList<>();
+        broadcastListeners(properties).forEach((listener) -> {
+            topics.add(channels.bursts(listener));
+            patterns.add(channels.framesPattern(listener)); // older builds' frames, heard but not counted (OlderPods)
+        });
         topics.addAll(List.of(channels.adminAll(), channels.adminFor(channels.nodeId()), channels.repliesFor(channels.nodeId()),
                 channels.bans()));
         MessageHandler receiver = (message) -> {
             String channel = String.valueOf(message.getHeaders().get(RedisHeaders.MESSAGE_SOURCE));
             byte[] body = (byte[]) message.getPayload();
-            if (channels.isFrames(channel)) {
+            if (channels.isBursts(channel)) {
+                frames.receivedBurst(body, channel);
+            }
+            else if (channels.isFrames(channel)) {
                 frames.received(body, channel);
             }
             else if (channel.equals(channels.bans())) {
@@ -138,7 +153,7 @@ public class ClusterConfiguration {
                 admin.received(new String(body, StandardCharsets.UTF_8), channel);
             }
         };
-        return new ClusterSubscription(connectionFactory, flows, topics, receiver, bans::loadStored);
+        return new ClusterSubscription(connectionFactory, flows, topics, patterns, receiver, bans::loadStored);
     }
 
     /** After Redis was out of reach: this pod's unsent bans out, the others' in, queued messages delivered. */

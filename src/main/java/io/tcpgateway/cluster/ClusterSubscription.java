@@ -37,6 +37,7 @@ final class ClusterSubscription implements SmartLifecycle {
     private final RedisConnectionFactory connectionFactory;
     private final IntegrationFlowContext flows;
     private final List<String> topics;
+    private final List<String> patterns;
     private final MessageHandler receiver;
     private final Runnable whenSubscribed;
     private volatile @Nullable Thread starter;
@@ -45,11 +46,12 @@ final class ClusterSubscription implements SmartLifecycle {
 
     /** @param whenSubscribed run once the subscription stands (reading state kept in Redis; never blocks) */
     ClusterSubscription(RedisConnectionFactory connectionFactory, IntegrationFlowContext flows, List<String> topics,
-            MessageHandler receiver, Runnable whenSubscribed) {
+            List<String> patterns, MessageHandler receiver, Runnable whenSubscribed) {
         this.whenSubscribed = whenSubscribed;
         this.connectionFactory = connectionFactory;
         this.flows = flows;
         this.topics = List.copyOf(topics);
+        this.patterns = List.copyOf(patterns);
         this.receiver = receiver;
     }
 
@@ -65,7 +67,7 @@ final class ClusterSubscription implements SmartLifecycle {
         while (running) {
             try {
                 subscribe();
-                log.info("Cluster: subscribed to Redis ({} channels)", topics.size());
+                log.info("Cluster: subscribed to Redis ({} channels, {} patterns)", topics.size(), patterns.size());
                 whenSubscribed.run();
                 return;
             }
@@ -115,6 +117,9 @@ final class ClusterSubscription implements SmartLifecycle {
     private RedisInboundChannelAdapter adapter() {
         RedisInboundChannelAdapter adapter = new RedisInboundChannelAdapter(connectionFactory);
         adapter.setTopics(topics.toArray(String[]::new));
+        if (!patterns.isEmpty()) {
+            adapter.setTopicPatterns(patterns.toArray(String[]::new));
+        }
         adapter.setSerializer(RedisSerializer.byteArray());
         // Handled on the subscription's own thread, one after the other: the container's default
         // executor would start a thread per message and lose their order.

@@ -19,6 +19,9 @@ import org.jspecify.annotations.Nullable;
  * then gets a burst of any size; only one that stops reading reaches its bound and is closed. Nothing
  * waits while every receiver is under half: the check is one volatile read per receiver per burst.
  *
+ * <p>A flow may also leave a task for the end of the burst ({@link #atEnd}, through {@link Peer#atEndOfReadBurst}):
+ * the cluster relay publishes a sender's whole burst to the other pods in one message.
+ *
  * <p>The reader's {@link ReadBuffer} runs it (as its {@link ReadBuffer.BeforeRead}) before each socket read. The first
  * deferred writer of a burst has a field of its own, the usual case (an echo, a PONG): a connection
  * that never broadcasts never allocates the list, which an idle connection would otherwise keep.
@@ -33,6 +36,8 @@ final class Burst implements ReadBuffer.BeforeRead {
     private final Peer producer;
     private @Nullable OutboundQueue first;
     private @Nullable List<OutboundQueue> more;
+    /** What the flow asked to run once per burst ({@link #atEnd}): the burst to publish to the other pods. */
+    private @Nullable List<Runnable> atEnd;
 
     Burst(Peer producer) {
         this.producer = producer;
@@ -53,12 +58,21 @@ final class Burst implements ReadBuffer.BeforeRead {
         }
     }
 
+    /** {@code task} runs once, on this reader, when the burst ends ({@link #run} or {@link #flush}). */
+    void atEnd(Runnable task) {
+        if (atEnd == null) {
+            atEnd = new ArrayList<>(2);
+        }
+        atEnd.add(task);
+    }
+
     /**
      * Starts every writer the burst deferred, then paces the producer; run before each socket read. Returns
      * whether the burst answered the producer itself (an echo, a PONG, an OK).
      */
     @Override
     public boolean run() {
+        runEndTasks();
         OutboundQueue queue = first;
         if (queue == null) {
             return false;
@@ -82,11 +96,27 @@ final class Burst implements ReadBuffer.BeforeRead {
 
     /** Starts every writer the burst deferred, without pacing: the reader is ending. */
     void flush() {
+        runEndTasks();
         OutboundQueue queue = first;
         if (queue != null) {
             startAll(queue);
             if (more != null) {
                 more.clear();
+            }
+        }
+    }
+
+    /** Run first, so what crosses to the other pods, the longer way, sets off before the local writes start. */
+    private void runEndTasks() {
+        List<Runnable> tasks = atEnd;
+        if (tasks != null && !tasks.isEmpty()) {
+            try {
+                for (Runnable task : tasks) {
+                    task.run();
+                }
+            }
+            finally {
+                tasks.clear(); // each runs once, even when one before it failed
             }
         }
     }

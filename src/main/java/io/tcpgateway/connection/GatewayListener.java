@@ -149,6 +149,14 @@ public final class GatewayListener {
     }
 
     /**
+     * As {@link #deliverToAll} for several frames (another pod's read burst): each peer gets them all, in
+     * order, and its writer is started once. Returns how many peers got at least the first.
+     */
+    public int deliverAllToAll(List<byte[]> wireFrames) {
+        return peers.sendAllToAll(wireFrames);
+    }
+
+    /**
      * Broadcast mode: queues a frame {@code sender} sent (encoded once) to every other open peer, and to the
      * sender too with {@code include-sender}; the writers start when the sender's read burst ends.
      */

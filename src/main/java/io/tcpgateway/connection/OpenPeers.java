@@ -145,6 +145,17 @@ final class OpenPeers {
         return delivered;
     }
 
+    /** As {@link #sendToAll} without a sender, for several frames, each peer's writer started once. */
+    int sendAllToAll(List<byte[]> wireFrames) {
+        int delivered = 0;
+        for (Peer peer : peers.values()) {
+            if (!onlyAuthenticated || !peer.awaitsAuthentication()) {
+                delivered += (peer.sendAllFramed(wireFrames) > 0) ? 1 : 0;
+            }
+        }
+        return delivered;
+    }
+
     private static boolean offer(Peer peer, byte[] wireFrame, @Nullable Peer sender) {
         return (sender != null) ? peer.sendFramed(wireFrame, sender) : peer.sendFramed(wireFrame);
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -98,6 +99,37 @@ final class OutboundQueue {
      * peer). With a {@code burst}, the writer is started when that reader's burst ends; without, now.
      */
     boolean offer(byte[] frame, @Nullable Burst burst) {
+        if (!enqueue(frame)) {
+            return false;
+        }
+        if (burst != null) {
+            burst.defer(this);
+        }
+        else {
+            startWriter();
+        }
+        return true;
+    }
+
+    /**
+     * Queues several frames in their order and starts the writer once for all of them, so they can go out
+     * in one write (another pod's read burst); returns how many were queued before one was refused.
+     */
+    int offerAll(List<byte[]> batch) {
+        int queued = 0;
+        for (byte[] frame : batch) {
+            if (!enqueue(frame)) {
+                break;
+            }
+            queued++;
+        }
+        if (queued > 0) {
+            startWriter();
+        }
+        return queued;
+    }
+
+    private boolean enqueue(byte[] frame) {
         if (lastFrame != null || peer.isClosing()) {
             return false; // closing: only its goodbye (offerLast) is still written
         }
@@ -107,12 +139,6 @@ final class OutboundQueue {
             return false;
         }
         frames.add(frame);
-        if (burst != null) {
-            burst.defer(this);
-        }
-        else {
-            startWriter();
-        }
         return true;
     }
 

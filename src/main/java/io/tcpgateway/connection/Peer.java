@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.scheduling.TaskScheduler;
@@ -78,6 +79,23 @@ public final class Peer extends PeerActivity {
      */
     public boolean sendFramed(byte[] wireFrame, Peer sender) {
         return outbound.offer(wireFrame, sender.connection.burst());
+    }
+
+    /**
+     * Queues several encoded frames, in their order, starting the writer once for them all; never blocks.
+     * Returns how many were queued (fewer when the peer closed or went over its backlog on the way).
+     */
+    public int sendAllFramed(List<byte[]> wireFrames) {
+        return outbound.offerAll(wireFrames);
+    }
+
+    /**
+     * Runs {@code task} on this peer's reader thread once the read burst it is handling now has been handled
+     * (before the next socket read, or when the reader ends). Only from that reader thread, while it handles
+     * one of this peer's frames: what a flow wants to do once per burst instead of once per frame.
+     */
+    public void atEndOfReadBurst(Runnable task) {
+        connection.burst().atEnd(task);
     }
 
     /** Encodes a payload with the listener's framing and queues it; never blocks. */

@@ -1,6 +1,7 @@
 package io.tcpgateway.listener;
 
 import io.tcpgateway.connection.GatewayListener;
+import io.tcpgateway.connection.Peer;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHandler;
 
@@ -24,7 +25,8 @@ final class BroadcastHandler implements MessageHandler {
     @Override
     public void handleMessage(Message<?> message) {
         byte[] payload = (byte[]) message.getPayload();
-        listener.broadcastFrom(ControlFrames.peerOf(message), listener.codec().encode(payload));
-        relay.relay(listener, payload);
+        Peer sender = ControlFrames.peerOf(message);
+        listener.broadcastFrom(sender, listener.codec().encode(payload));
+        relay.relay(listener, payload, sender);
     }
 }

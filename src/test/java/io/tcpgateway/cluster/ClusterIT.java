@@ -7,12 +7,15 @@ import io.tcpgateway.connection.CloseReason;
 import io.tcpgateway.support.AdminClient;
 import io.tcpgateway.support.AdminClient.Response;
 import io.tcpgateway.support.ClusterNode;
+import io.tcpgateway.support.RedisSubscriber;
 import io.tcpgateway.support.TcpTestClient;
 import io.tcpgateway.support.TestRedis;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,7 +67,7 @@ class ClusterIT {
     }
 
     static void awaitBothSubscribed() {
-        await().atMost(Duration.ofSeconds(30)).until(() -> redis.subscribers("tcp-gateway:frames:chat") == 2
+        await().atMost(Duration.ofSeconds(30)).until(() -> redis.subscribers("tcp-gateway:bursts:chat") == 2
                 && redis.subscribers("tcp-gateway:admin") == 2);
     }
 
@@ -310,6 +313,81 @@ class ClusterIT {
         finally {
             a.admin().delete("/actuator/bans/127.0.21.0_24");
             a.admin().delete("/actuator/bans/127.0.22.1");
+        }
+    }
+
+    /**
+     * A rolling upgrade: a pod of a build before bursts (a plain subscriber of the frames channel here, as it is
+     * there) gets every frame of this build's pods one a message, in the old layout, and its own frames reach their
+     * peers; once it is gone, frames cross in bursts again. Order holds for the peers throughout.
+     */
+    @Test
+    @Order(9)
+    void aPodOfAnOlderBuildGetsEveryFrameOneAMessageAndItsFramesArriveUntilItLeaves() {
+        awaitBothSubscribed();
+        TcpTestClient a1 = connect(a, "chat");
+        TcpTestClient b1 = connect(b, "chat");
+        try (RedisSubscriber older = RedisSubscriber.subscribe(redis.port(), "tcp-gateway:frames:chat")) {
+            probeUntilHeard(a1, b1, older); // both pods look every OlderPods.EVERY
+            int heardBefore = older.messages().size();
+            for (int i = 0; i < 100; i++) {
+                a1.sendLine("one by one " + i);
+            }
+            for (int i = 0; i < 100; i++) {
+                assertThat(b1.readLine()).isEqualTo("one by one " + i);
+            }
+            await().untilAsserted(() -> assertThat(older.messages()).hasSize(heardBefore + 100));
+            List<byte[]> heard = older.messages().subList(heardBefore, heardBefore + 100);
+            for (int i = 0; i < 100; i++) {
+                FrameEnvelope envelope = FrameEnvelope.decode(heard.get(i));
+                assertThat(envelope).isNotNull();
+                assertThat(envelope.origin()).isEqualTo("node-a");
+                assertThat(new String(envelope.payloads().getFirst(), StandardCharsets.UTF_8)).isEqualTo("one by one " + i);
+            }
+
+            RedisSubscriber.publish(redis.port(), "tcp-gateway:frames:chat",
+                    FrameEnvelope.encode(FrameEnvelope.originBytes("node-old"), "from the older pod".getBytes(StandardCharsets.UTF_8)));
+            assertThat(a1.readLine()).isEqualTo("from the older pod");
+            assertThat(b1.readLine()).isEqualTo("from the older pod");
+        }
+
+        try (RedisSubscriber bursts = RedisSubscriber.subscribe(redis.port(), "tcp-gateway:bursts:chat")) {
+            probeUntilHeard(a1, b1, bursts); // the older pod has gone: bursts again
+            int heardBefore = bursts.messages().size();
+            StringBuilder burst = new StringBuilder();
+            for (int i = 0; i < 100; i++) {
+                burst.append("in bursts ").append(i).append('\n');
+            }
+            a1.sendRaw(burst.toString().getBytes(StandardCharsets.UTF_8)); // one write: one read burst, or a few
+            for (int i = 0; i < 100; i++) {
+                assertThat(b1.readLine()).isEqualTo("in bursts " + i);
+            }
+            List<String> crossed = new ArrayList<>();
+            await().untilAsserted(() -> {
+                crossed.clear();
+                for (byte[] message : bursts.messages().subList(heardBefore, bursts.messages().size())) {
+                    FrameEnvelope envelope = FrameEnvelope.decodeBurst(message);
+                    assertThat(envelope).isNotNull();
+                    assertThat(envelope.origin()).isEqualTo("node-a");
+                    envelope.payloads().forEach((payload) -> crossed.add(new String(payload, StandardCharsets.UTF_8)));
+                }
+                assertThat(crossed).hasSize(100);
+            });
+            assertThat(crossed).isEqualTo(IntStream.range(0, 100).mapToObj((i) -> "in bursts " + i).toList());
+            assertThat(bursts.messages().size() - heardBefore).as("fewer messages than frames").isLessThan(100);
+        }
+    }
+
+    /** Sends probes from {@code sender} until {@code subscriber} hears one; {@code receiver} reads them all. */
+    private static void probeUntilHeard(TcpTestClient sender, TcpTestClient receiver, RedisSubscriber subscriber) {
+        int heardBefore = subscriber.messages().size();
+        AtomicInteger sent = new AtomicInteger();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            sender.sendLine("probe " + sent.incrementAndGet());
+            return subscriber.messages().size() > heardBefore;
+        });
+        for (int i = 1; i <= sent.get(); i++) {
+            assertThat(receiver.readLine()).isEqualTo("probe " + i);
         }
     }
 

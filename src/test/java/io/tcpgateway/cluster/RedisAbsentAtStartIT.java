@@ -30,7 +30,7 @@ class RedisAbsentAtStartIT {
             await().untilAsserted(() -> assertThat(node.counter("gateway.cluster.publish.failures", "chat")).isEqualTo(1));
 
             try (TestRedis redis = TestRedis.startOn(redisPort)) {
-                await().atMost(Duration.ofSeconds(30)).until(() -> redis.subscribers("tcp-gateway:frames:chat") == 1);
+                await().atMost(Duration.ofSeconds(30)).until(() -> redis.subscribers("tcp-gateway:bursts:chat") == 1);
                 await().untilAsserted(() -> assertThat(node.admin().get("/actuator/health").json()
                         .at("/components/cluster/status").asString()).isEqualTo("UP"));
                 await().untilAsserted(() -> {

@@ -1,6 +1,7 @@
 package io.tcpgateway.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import io.tcpgateway.connection.LoopbackPeers.Pair;
 import java.io.BufferedReader;
@@ -8,6 +9,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
@@ -61,6 +64,43 @@ class BurstTest {
         assertThat(burst.run()).as("a burst that queued a PONG for its own client").isTrue();
         assertThat(reader(producer).readLine()).isEqualTo("PONG");
         assertThat(burst.run()).as("the next, empty, burst").isFalse();
+    }
+
+    /** The cluster relay's hook: a sender's frames leave for the other pods in one message per burst. */
+    @Test
+    void whatTheFlowLeftForTheEndOfTheBurstRunsOnceWhenItEndsBeforeTheWritersStart() throws Exception {
+        Pair producer = peers.connect();
+        Pair receiver = peers.connect();
+        List<String> ran = new ArrayList<>();
+        receiver.peer().sendFramed("one\n".getBytes(StandardCharsets.US_ASCII), producer.peer());
+        producer.peer().atEndOfReadBurst(() -> ran.add("relay, writers started: " + peers.writerRuns.get()));
+        producer.peer().atEndOfReadBurst(() -> ran.add("second"));
+        assertThat(ran).as("not during the burst").isEmpty();
+
+        producer.peer().connection().burst().run();
+        assertThat(ran).containsExactly("relay, writers started: 0", "second");
+        assertThat(reader(receiver).readLine()).isEqualTo("one");
+        producer.peer().connection().burst().run();
+        assertThat(ran).as("once").hasSize(2);
+
+        producer.peer().atEndOfReadBurst(() -> ran.add("at the reader's end"));
+        producer.peer().connection().burst().flush();
+        assertThat(ran).last().isEqualTo("at the reader's end");
+    }
+
+    @Test
+    void anEndTaskThatFailsDoesNotRunAgainNorKeepTheOthersFromTheNextBurst() {
+        Pair producer = peers.connect();
+        Burst burst = producer.peer().connection().burst();
+        List<String> ran = new ArrayList<>();
+        producer.peer().atEndOfReadBurst(() -> {
+            ran.add("failing");
+            throw new IllegalStateException("boom");
+        });
+        assertThatIllegalStateException().isThrownBy(burst::run);
+        producer.peer().atEndOfReadBurst(() -> ran.add("next"));
+        burst.run();
+        assertThat(ran).containsExactly("failing", "next");
     }
 
     @Test

@@ -111,6 +111,33 @@ class OutboundQueueTest {
         assertThat(pair.peer().closeReason()).isEqualTo(CloseReason.KICKED);
     }
 
+    /** Another pod's read burst: all its frames queued first, one writer start, out in order. */
+    @Test
+    void severalFramesOfferedTogetherStartTheWriterOnceAndArriveInOrder() throws Exception {
+        Pair pair = peers.connect();
+        List<byte[]> frames = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            frames.add(("burst " + i + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        assertThat(pair.peer().sendAllFramed(frames)).isEqualTo(8);
+        BufferedReader in = reader(pair);
+        for (int i = 0; i < 8; i++) {
+            assertThat(in.readLine()).isEqualTo("burst " + i);
+        }
+        assertThat(peers.writerRuns.get()).isEqualTo(1);
+    }
+
+    @Test
+    void framesOfferedTogetherStopAtTheBoundAndTheRestAreNotTaken() {
+        Pair receiver = peers.connect();
+        byte[] frame = new byte[600 * 1024]; // two of these exceed the 1 MB bound
+        frame[frame.length - 1] = '\n';
+        byte[] small = { 'x', '\n' };
+        assertThat(receiver.peer().sendAllFramed(List.of(frame, frame, small))).isEqualTo(1);
+        assertThat(receiver.peer().closeReason()).isEqualTo(CloseReason.SLOW_CONSUMER);
+        assertThat(receiver.peer().sendAllFramed(List.of(small))).as("closed: nothing more taken").isZero();
+    }
+
     @Test
     void aBacklogOverTheBoundIsRefusedAndClosesThePeerAsSlowConsumer() {
         Pair producer = peers.connect();
